@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { type CommandSpec, commandTable, globalOptions } from './cli/commandTable.js';
+import type { Io } from './cli/Io.js';
+import { UsageError } from './cli/UsageError.js';
+import { commandHelp, mainHelp, usageLine } from './cli/usage.js';
+
+export type { Io } from './cli/Io.js';
+
+/**
+ * The `storyline` command line: find the command in the table, parse its
+ * options, run it. Returns the exit code: 0 success, 1 a content or delivery
+ * problem, 2 a usage error.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.stdout.write(`${await readVersion()}\n`);
+    return 0;
+  }
+  const command = commandTable.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`storyline: unknown command \`${name}\`\n\n${mainHelp()}`);
+    return 2;
+  }
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(command, rest);
+  } catch (error) {
+    return usageFailure(io, command, error);
+  }
+  if (parsed.values.help) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  try {
+    const module = await command.load();
+    return await module.run({ values: parsed.values, positionals: parsed.positionals, io });
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(io, command, error);
+    throw error;
+  }
+}
+
+function parse(command: CommandSpec, args: string[]) {
+  const options = Object.fromEntries(
+    Object.entries({ ...command.options, ...globalOptions }).map(([key, spec]) => [
+      key,
+      { type: spec.type },
+    ]),
+  );
+  const result = parseArgs({ args, options, allowPositionals: true, strict: true });
+  const { min, max } = command.positionals;
+  if (!result.values.help && result.positionals.length < min) {
+    throw new UsageError(`missing ${command.args ?? 'argument'}`);
+  }
+  if (result.positionals.length > max) {
+    throw new UsageError(`unexpected argument \`${result.positionals[max]}\``);
+  }
+  return result;
+}
+
+function usageFailure(io: Io, command: CommandSpec, error: unknown): number {
+  const reason = describeUsageError(error);
+  io.stderr.write(`storyline ${command.name}: ${reason}\n${usageLine(command)}\n`);
+  return 2;
+}
+
+async function readVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** node:util's parseArgs messages are long; say the same thing in a line. */
+function describeUsageError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  const option = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option \`${option}\``;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /argument missing/.test(error.message)
+      ? `option \`${option.split(' ')[0]}\` needs a value`
+      : `option \`${option.split(' ')[0]}\` takes no value`;
+  }
+  return error.message;
+}

@@ -1,0 +1,65 @@
+import type { Io } from './Io.js';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** Placeholder shown in usage, e.g. `DIR`. */
+  value?: string;
+  description: string;
+}
+
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+export interface CommandContext {
+  values: OptionValues;
+  positionals: string[];
+  io: Io;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** Positional arguments as shown in usage, e.g. `<headline...>`. */
+  args?: string;
+  /** How many positionals are allowed. */
+  positionals: { min: number; max: number };
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Loaded only when the command runs, so `--help` never pays for mjml. */
+  load: () => Promise<{ run: (context: CommandContext) => Promise<number> }>;
+}
+
+/** Options every command takes. */
+export const globalOptions: Record<string, OptionSpec> = {
+  root: {
+    type: 'string',
+    value: 'DIR',
+    description: 'content root holding story.md (default: the current folder)',
+  },
+  help: { type: 'boolean', description: 'show help for the command' },
+};
+
+/** Every command, declared once: parsing, usage lines and `--help` come from here. */
+export const commandTable: readonly CommandSpec[] = [
+  {
+    name: 'new',
+    args: '<headline...>',
+    positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+    summary: 'write updates/<date>-<slug>.md from a template and print its path',
+    options: {
+      date: {
+        type: 'string',
+        value: 'YYYY-MM-DD',
+        description: 'the update’s day (default: today in the config’s time zone)',
+      },
+    },
+    load: () => import('../commands/newCommand.js'),
+  },
+  {
+    name: 'check',
+    positionals: { min: 0, max: 0 },
+    summary: 'validate the story, its updates and the config; list every problem',
+    options: {
+      json: { type: 'boolean', description: 'print the problems as JSON' },
+    },
+    load: () => import('../commands/checkCommand.js'),
+  },
+];

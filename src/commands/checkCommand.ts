@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { VFileMessage } from 'vfile-message';
+import type { CommandContext } from '../cli/commandTable.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import { formatProblem } from '../diagnostics/formatProblem.js';
+import { problemToJson } from '../diagnostics/problemToJson.js';
+import { loadProject, type Project } from '../project/loadProject.js';
+
+export interface CheckOptions {
+  root: string;
+  now: Date;
+}
+
+export interface CheckResult {
+  project: Project;
+  /** Errors and warnings, ordered by file and position. */
+  problems: VFileMessage[];
+  ok: boolean;
+  /** One line for a person: title, updates, pending, drafts. */
+  summary: string;
+}
+
+/** Validate content and config. Reads files, writes nothing. */
+export async function check(options: CheckOptions): Promise<CheckResult> {
+  const project = await loadProject(options.root, options.now);
+  const problems = collectProblems(project.files);
+  const errors = problems.filter((p) => p.fatal).length;
+  const warnings = problems.length - errors;
+  let summary: string;
+  if (errors > 0 || !project.story) {
+    summary = `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: nothing can be sent until they are fixed`;
+  } else {
+    const { updates, base } = project.story;
+    const drafts = updates.filter((u) => u.draft);
+    const pending = updates.filter((u) => !u.draft && !project.sent.has(u.id));
+    summary = `${base.title}: ${plural(updates.length, 'update')}, ${pending.length} pending, ${plural(drafts.length, 'draft')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+    if (drafts.length > 0) {
+      const names = drafts.map((d) => path.relative(project.root, d.path)).join(', ');
+      summary += `\nDrafts are never sent; remove \`draft: true\` when ready: ${names}`;
+    }
+  }
+  return { project, problems, ok: errors === 0 && project.story !== undefined, summary };
+}
+
+export async function run({ values, io }: CommandContext): Promise<number> {
+  const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
+  const result = await check({ root, now: io.now() });
+  if (values.json) {
+    io.stdout.write(
+      `${JSON.stringify(
+        result.problems.map((p) => problemToJson(p, io.cwd)),
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    for (const problem of result.problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
+    (result.ok ? io.stdout : io.stderr).write(`${result.summary}\n`);
+  }
+  return result.ok ? 0 : 1;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,89 @@
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { z } from 'zod';
+
+const mailbox = z.string().superRefine((value, ctx) => {
+  const parsed = addressparser(value, { flatten: true });
+  const address = parsed[0]?.address ?? '';
+  if (parsed.length !== 1 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Unexpected \`${value}\`, expected one mail address such as \`The Brief <news@example.org>\``,
+    });
+  }
+});
+
+const httpUrl = z.string().superRefine((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Unexpected \`${value}\`, expected an absolute address such as \`https://example.org/story/\``,
+    });
+  }
+});
+
+const locale = z.string().superRefine((value, ctx) => {
+  try {
+    Intl.getCanonicalLocales(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Unexpected locale \`${value}\`, expected a BCP 47 tag such as \`en-US\` or \`de-CH\``,
+    });
+  }
+});
+
+const timeZone = z.string().superRefine((value, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Unexpected time zone \`${value}\`, expected an IANA name such as \`Europe/Zurich\` or \`UTC\``,
+    });
+  }
+});
+
+const positive = z.number().positive();
+
+/**
+ * `storyline.config.json`. Every field has a default so a fresh clone runs
+ * with no config at all; the sample ships one to show every field.
+ */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  publication: z.string().trim().min(1).default('Storyline'),
+  from: mailbox.default('Storyline <newsletter@example.org>'),
+  replyTo: mailbox.optional(),
+  siteUrl: httpUrl.default('https://example.org/'),
+  unsubscribe: z
+    .strictObject({
+      url: httpUrl.optional(),
+      mailto: z
+        .string()
+        .regex(
+          /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+          'Unexpected value, expected a bare address such as `unsubscribe@example.org`',
+        )
+        .optional(),
+    })
+    .default({}),
+  locale: locale.default('en-US'),
+  timeZone: timeZone.default('UTC'),
+  postalAddress: z.string().default(''),
+  subjectPrefix: z.string().default(''),
+  template: z.string().trim().min(1).default('templates/email.mjml'),
+  send: z
+    .strictObject({
+      /** Messages per second, across all connections. */
+      rate: positive.default(10),
+      /** Messages in flight at once (pooled SMTP connections). */
+      concurrency: z.number().int().min(1).max(100).default(5),
+    })
+    .default({ rate: 10, concurrency: 5 }),
+});
+
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const text = z.string().trim().min(1);
+
+/** `image:` in `story.md`. `alt` is required whenever there is an image. */
+export const imageSchema = z.strictObject({
+  src: text,
+  alt: z.string(),
+  credit: text.optional(),
+});
+
+/** Front matter of `story.md`. Dates are checked after the schema, with positions. */
+export const storyFrontMatterSchema = z.strictObject({
+  title: text,
+  published: z.string(),
+  dek: text.optional(),
+  byline: text.optional(),
+  image: imageSchema.optional(),
+});
+
+/** Front matter of `updates/<YYYY-MM-DD>-<slug>.md`. */
+export const updateFrontMatterSchema = z.strictObject({
+  date: z.string(),
+  headline: text.optional(),
+  kind: z.enum(['update', 'correction']).default('update'),
+  summary: text.optional(),
+  draft: z.boolean().default(false),
+});
+
+export type StoryFrontMatter = z.output<typeof storyFrontMatterSchema>;
+export type UpdateFrontMatter = z.output<typeof updateFrontMatterSchema>;
+
+/** What to write for each field, used in "expected …" of missing-field messages. */
+export const fieldHints: Readonly<Record<string, string>> = {
+  title: '`title: <the story’s headline>`',
+  published: '`published: YYYY-MM-DD`, the day the story first ran',
+  date: '`date: YYYY-MM-DD` (or a date-time with an offset)',
+  src: '`src: <image URL or path>`',
+  alt: '`alt: <what the image shows>`',
+};

@@ -1,0 +1,32 @@
+/**
+ * Every rule a content, config or template problem can be reported under.
+ * The id is printed after each message so a user can look the rule up in the
+ * README's table, and `--json` consumers can filter on it.
+ */
+export const ruleIds = [
+  'missing-file',
+  'file-too-large',
+  'file-encoding',
+  'file-name',
+  'not-markdown',
+  'front-matter-missing',
+  'front-matter-unclosed',
+  'yaml-syntax',
+  'yaml-alias',
+  'json-syntax',
+  'required-field',
+  'field-type',
+  'field-value',
+  'unknown-field',
+  'invalid-date',
+  'file-name-date',
+  'duplicate-id',
+  'before-published',
+  'future-date',
+  'empty-body',
+  'image-alt',
+  'unsafe-url',
+  'raw-html',
+] as const;
+
+export type RuleId = (typeof ruleIds)[number];

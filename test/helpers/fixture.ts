@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+
+export type FixtureFiles = Record<string, string | Buffer>;
+
+/** A minimal valid `story.md`. */
+export const storyMd = `---
+title: Talks Open in Montreux
+published: 2014-01-22
+---
+
+The talks opened today.
+`;
+
+/** Write files into a fresh temporary folder, removed when the test ends. */
+export async function fixture(files: FixtureFiles): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'storyline-test-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  await writeFiles(dir, files);
+  return dir;
+}
+
+export async function writeFiles(dir: string, files: FixtureFiles): Promise<void> {
+  for (const [name, content] of Object.entries(files)) {
+    const filePath = path.join(dir, name);
+    await mkdir(path.dirname(filePath), { recursive: true });
+    await writeFile(filePath, content);
+  }
+}
+
+/** An update file with the given front matter lines and body. */
+export function updateMd(frontMatter: string, body = 'Something happened.\n'): string {
+  return `---\n${frontMatter.trim()}\n---\n\n${body}`;
+}
+
+/** The files that make up the sample story, relative to the repository. */
+export const sampleFiles = [
+  'story.md',
+  'updates',
+  'storyline.config.json',
+  'templates',
+  'images',
+  'subscribers.example.csv',
+];
+
+/** A copy of the repository's sample story in a temporary folder, with no archive. */
+export async function sampleFixture(): Promise<string> {
+  const repo = path.resolve(import.meta.dirname, '../..');
+  const dir = await fixture({});
+  for (const name of sampleFiles) {
+    const from = path.join(repo, name);
+    if (existsSync(from)) await cp(from, path.join(dir, name), { recursive: true });
+  }
+  return dir;
+}
