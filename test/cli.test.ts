@@ -64,15 +64,15 @@ describe('the storyline process', () => {
   it.each([
     [
       ['check', '--bogus'],
-      'storyline check: unknown option `--bogus`\nUsage: storyline check [--json] [--root DIR]\n',
+      'storyline check: unknown option `--bogus`\nUsage: storyline check [--json] [--strict] [--root DIR]\n',
     ],
     [
       ['check', 'extra'],
-      'storyline check: unexpected argument `extra`\nUsage: storyline check [--json] [--root DIR]\n',
+      'storyline check: unexpected argument `extra`\nUsage: storyline check [--json] [--strict] [--root DIR]\n',
     ],
     [
       ['check', '--root'],
-      'storyline check: option `--root` needs a value\nUsage: storyline check [--json] [--root DIR]\n',
+      'storyline check: option `--root` needs a value\nUsage: storyline check [--json] [--strict] [--root DIR]\n',
     ],
     [
       ['new'],
@@ -113,12 +113,13 @@ describe('the storyline process', () => {
   it('<command> --help shows its options', async () => {
     const result = await runCli(['check', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Usage: storyline check [--json] [--root DIR]
+    expect(result.stdout).toBe(`Usage: storyline check [--json] [--strict] [--root DIR]
 
-Validate the story, its updates and the config; list every problem.
+Validate the story, its updates, the config and the template; lint the rendered edition.
 
 Options:
   --json      print the problems as JSON
+  --strict    treat lint warnings as errors
   --root DIR  content root holding story.md (default: the current folder)
   --help      show help for the command
 `);

@@ -56,10 +56,32 @@ export const commandTable: readonly CommandSpec[] = [
   {
     name: 'check',
     positionals: { min: 0, max: 0 },
-    summary: 'validate the story, its updates and the config; list every problem',
+    summary:
+      'validate the story, its updates, the config and the template; lint the rendered edition',
     options: {
       json: { type: 'boolean', description: 'print the problems as JSON' },
+      strict: { type: 'boolean', description: 'treat lint warnings as errors' },
     },
     load: () => import('../commands/checkCommand.js'),
+  },
+  {
+    name: 'build',
+    positionals: { min: 0, max: 0 },
+    summary: 'render editions to email.html, email.txt, email.mjml, message.eml and edition.json',
+    options: {
+      out: {
+        type: 'string',
+        value: 'DIR',
+        description: 'output folder (default: out/ in the content root)',
+      },
+      edition: {
+        type: 'string',
+        value: 'ID',
+        description:
+          'pending (default), all (each update’s edition, oldest first), or an update id',
+      },
+      strict: { type: 'boolean', description: 'treat lint warnings as errors' },
+    },
+    load: () => import('../commands/buildCommand.js'),
   },
 ];

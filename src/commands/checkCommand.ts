@@ -1,14 +1,20 @@
 import path from 'node:path';
+import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { CommandContext } from '../cli/commandTable.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { problemToJson } from '../diagnostics/problemToJson.js';
+import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
 import { loadProject, type Project } from '../project/loadProject.js';
+import { renderForProject } from '../project/renderForProject.js';
+import { loadTemplate } from '../render/loadTemplate.js';
 
 export interface CheckOptions {
   root: string;
   now: Date;
+  /** Treat lint warnings as errors. */
+  strict?: boolean;
 }
 
 export interface CheckResult {
@@ -20,31 +26,45 @@ export interface CheckResult {
   summary: string;
 }
 
-/** Validate content and config. Reads files, writes nothing. */
+/**
+ * Validate content, config and templates, then render the pending edition
+ * (or, with nothing pending, the newest one, to prove the template) and lint
+ * it. Reads files, writes nothing.
+ */
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const project = await loadProject(options.root, options.now);
-  const problems = collectProblems(project.files);
+  const template = await loadTemplate(project.root, project.config);
+  const files: VFile[] = [...project.files, ...template.files];
+  const { story } = project;
+  if (story && template.template && !collectProblems(files).some((p) => p.fatal)) {
+    const newest = story.updates.findLast((u) => !u.draft);
+    const edition =
+      planPendingEdition(story, project.sent, project.config) ??
+      (newest ? planEditionById(story, newest.id, project.sent, project.config) : undefined);
+    if (edition) files.push(...(await renderForProject(project, edition, template)).files);
+  }
+  const problems = collectProblems(files);
+  if (options.strict) for (const problem of problems) problem.fatal = true;
   const errors = problems.filter((p) => p.fatal).length;
   const warnings = problems.length - errors;
   let summary: string;
-  if (errors > 0 || !project.story) {
+  if (errors > 0 || !story) {
     summary = `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: nothing can be sent until they are fixed`;
   } else {
-    const { updates, base } = project.story;
-    const drafts = updates.filter((u) => u.draft);
-    const pending = updates.filter((u) => !u.draft && !project.sent.has(u.id));
-    summary = `${base.title}: ${plural(updates.length, 'update')}, ${pending.length} pending, ${plural(drafts.length, 'draft')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+    const drafts = story.updates.filter((u) => u.draft);
+    const pending = story.updates.filter((u) => !u.draft && !project.sent.has(u.id));
+    summary = `${story.base.title}: ${plural(story.updates.length, 'update')}, ${pending.length} pending, ${plural(drafts.length, 'draft')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
     if (drafts.length > 0) {
       const names = drafts.map((d) => path.relative(project.root, d.path)).join(', ');
       summary += `\nDrafts are never sent; remove \`draft: true\` when ready: ${names}`;
     }
   }
-  return { project, problems, ok: errors === 0 && project.story !== undefined, summary };
+  return { project, problems, ok: errors === 0 && story !== undefined, summary };
 }
 
 export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
-  const result = await check({ root, now: io.now() });
+  const result = await check({ root, now: io.now(), strict: values.strict === true });
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify(

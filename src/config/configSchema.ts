@@ -75,7 +75,29 @@ export const configSchema = z.strictObject({
   timeZone: timeZone.default('UTC'),
   postalAddress: z.string().default(''),
   subjectPrefix: z.string().default(''),
-  template: z.string().trim().min(1).default('templates/email.mjml'),
+  /**
+   * The main MJML template, relative to the content root. Unset: the root's
+   * `templates/email.mjml` if there is one, else the template storyline ships.
+   */
+  template: z.string().trim().min(1).optional(),
+  /** How many earlier, already mailed updates an edition shows under the new ones. */
+  earlierUpdates: z.number().int().min(0).max(50).default(5),
+  /** Words the email uses, for newsrooms writing in other languages. */
+  labels: z
+    .strictObject({
+      update: z.string().trim().min(1).default('Update'),
+      correction: z.string().trim().min(1).default('Correction'),
+      earlierUpdates: z.string().trim().min(1).default('Earlier updates'),
+      moreUpdates: z.string().trim().min(1).default('more updates in the archive'),
+      readMore: z.string().trim().min(1).default('Read it in the archive'),
+    })
+    .default({
+      update: 'Update',
+      correction: 'Correction',
+      earlierUpdates: 'Earlier updates',
+      moreUpdates: 'more updates in the archive',
+      readMore: 'Read it in the archive',
+    }),
   send: z
     .strictObject({
       /** Messages per second, across all connections. */

@@ -1,4 +1,5 @@
 import type { Root } from 'mdast';
+import type { Position } from 'unist';
 import type { StoryDate } from './StoryDate.js';
 
 export interface StoryImage {
@@ -18,6 +19,8 @@ export interface BaseStory {
   image?: StoryImage;
   /** The body, front matter removed. */
   body: Root;
+  /** Where each front matter field's value is, for later messages. */
+  fieldPositions: Record<string, Position>;
 }
 
 export type UpdateKind = 'update' | 'correction';
@@ -37,6 +40,8 @@ export interface Update {
   /** Shown in preview, never sent. */
   draft: boolean;
   body: Root;
+  /** Where each front matter field's value is, for later messages. */
+  fieldPositions: Record<string, Position>;
 }
 
 export interface Story {

@@ -63,6 +63,9 @@ export function parseContentFile(
   if (typeof frontMatter !== 'object') return undefined;
   const { data, locator } = frontMatter;
   const filePath = file.path;
+  const fieldPositions = Object.fromEntries(
+    Object.keys(data).map((key) => [key, locator.value([key])]),
+  );
 
   const readDate = (key: 'published' | 'date', value: unknown): StoryDate | undefined => {
     if (typeof value !== 'string') return undefined;
@@ -107,6 +110,7 @@ export function parseContentFile(
           }
         : {}),
       body,
+      fieldPositions,
     };
   }
 
@@ -131,6 +135,7 @@ export function parseContentFile(
     ...(summary ? { summary } : {}),
     draft,
     body,
+    fieldPositions,
   };
 }
 

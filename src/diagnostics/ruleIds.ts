@@ -27,6 +27,15 @@ export const ruleIds = [
   'image-alt',
   'unsafe-url',
   'raw-html',
+  'template-slot',
+  'template-include',
+  'mjml',
+  'html-size',
+  'subject-length',
+  'preheader-missing',
+  'insecure-url',
+  'relative-url',
+  'link-text',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

@@ -17,7 +17,6 @@ describe('storyline.config.json', () => {
       siteUrl: 'https://example.org/',
       locale: 'en-US',
       timeZone: 'UTC',
-      template: 'templates/email.mjml',
       send: { rate: 10, concurrency: 5 },
     });
   });
@@ -42,7 +41,7 @@ describe('storyline.config.json', () => {
 
   it('reports an unknown field with a did-you-mean', async () => {
     expect(await configProblems('{\n  "timezone": "UTC"\n}\n')).toEqual([
-      'storyline.config.json:2:3: Unexpected field `timezone` in storyline.config.json, expected one of `$schema`, `publication`, `from`, `replyTo`, `siteUrl`, `unsubscribe`, `locale`, `timeZone`, `postalAddress`, `subjectPrefix`, `template`, `send`; did you mean `timeZone`? [unknown-field]',
+      'storyline.config.json:2:3: Unexpected field `timezone` in storyline.config.json, expected one of `$schema`, `publication`, `from`, `replyTo`, `siteUrl`, `unsubscribe`, `locale`, `timeZone`, `postalAddress`, `subjectPrefix`, `template`, `earlierUpdates`, `labels`, `send`; did you mean `timeZone`? [unknown-field]',
     ]);
   });
 

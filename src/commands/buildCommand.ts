@@ -1,0 +1,186 @@
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import type { CommandContext } from '../cli/commandTable.js';
+import { UsageError } from '../cli/UsageError.js';
+import { composeMessage, messageIdFor } from '../deliver/composeMessage.js';
+import { messageToEml } from '../deliver/messageToEml.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import { formatProblem } from '../diagnostics/formatProblem.js';
+import type { Edition } from '../edition/Edition.js';
+import { planAllEditions, planEditionById, planPendingEdition } from '../edition/planEdition.js';
+import { loadProject } from '../project/loadProject.js';
+import { renderForProject } from '../project/renderForProject.js';
+import { loadTemplate } from '../render/loadTemplate.js';
+import type { Rendered } from '../render/Rendered.js';
+import { writeFileAtomic } from '../util/writeFileAtomic.js';
+
+export interface BuildOptions {
+  root: string;
+  /** Output folder; each edition goes in `<out>/<edition-id>/`. */
+  out: string;
+  /** `pending` (default), `all`, or an update id. */
+  edition: string;
+  /** Treat lint warnings as errors. */
+  strict: boolean;
+  now: Date;
+}
+
+export interface BuiltEdition {
+  id: string;
+  dir: string;
+  subject: string;
+  preheader: string;
+  sizes: { html: number; text: number; mjml: number; eml: number };
+}
+
+export type BuildResult =
+  | { status: 'built'; editions: BuiltEdition[]; problems: VFileMessage[] }
+  | { status: 'nothing-pending'; problems: VFileMessage[] }
+  | { status: 'failed'; problems: VFileMessage[] }
+  | { status: 'unknown-edition'; known: string[]; problems: VFileMessage[] };
+
+/** The recipient written into `message.eml`: no real subscriber is ever in build output. */
+export const placeholderRecipient = { email: 'subscriber@example.org', name: 'Example Subscriber' };
+
+/**
+ * Render editions to files: email.html, email.txt, email.mjml, message.eml
+ * and edition.json per edition. Everything is rendered and checked before
+ * anything is written, so a failure writes nothing.
+ */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const project = await loadProject(options.root, options.now);
+  const template = await loadTemplate(project.root, project.config);
+  const base = [...project.files, ...template.files];
+  if (project.failed || !project.story || !template.template || hasErrors(base)) {
+    return { status: 'failed', problems: collectProblems(base) };
+  }
+  const { story, config, sent } = project;
+
+  let editions: Edition[];
+  if (options.edition === 'pending') {
+    const pending = planPendingEdition(story, sent, config);
+    if (!pending) return { status: 'nothing-pending', problems: collectProblems(base) };
+    editions = [pending];
+  } else if (options.edition === 'all') {
+    editions = planAllEditions(story, config);
+    if (editions.length === 0)
+      return { status: 'nothing-pending', problems: collectProblems(base) };
+  } else {
+    const edition = planEditionById(story, options.edition, sent, config);
+    if (!edition) {
+      return {
+        status: 'unknown-edition',
+        known: story.updates.map((u) => u.id),
+        problems: collectProblems(base),
+      };
+    }
+    editions = [edition];
+  }
+
+  const rendered: Rendered[] = [];
+  const lintFiles: VFile[] = [];
+  for (const edition of editions) {
+    const result = await renderForProject(project, edition, template);
+    lintFiles.push(...result.files);
+    if (result.rendered) rendered.push(result.rendered);
+  }
+  if (options.strict)
+    for (const file of lintFiles) for (const message of file.messages) message.fatal = true;
+  const problems = dedupe(collectProblems([...base, ...lintFiles]));
+  if (rendered.length < editions.length || problems.some((p) => p.fatal))
+    return { status: 'failed', problems };
+
+  const built: BuiltEdition[] = [];
+  for (const item of rendered) built.push(await writeEdition(item, options, project.config));
+  return { status: 'built', editions: built, problems };
+}
+
+async function writeEdition(
+  rendered: Rendered,
+  options: BuildOptions,
+  config: Parameters<typeof composeMessage>[2],
+): Promise<BuiltEdition> {
+  const { edition } = rendered;
+  const dir = path.join(options.out, edition.id);
+  const message = composeMessage(rendered, placeholderRecipient, config, {
+    token: 'preview',
+    messageId: messageIdFor(config.from, `${edition.id}.preview`),
+    date: options.now,
+  });
+  const eml = await messageToEml(message);
+  const sizes = {
+    html: Buffer.byteLength(message.html),
+    text: Buffer.byteLength(message.text),
+    mjml: Buffer.byteLength(rendered.mjml),
+    eml: eml.length,
+  };
+  const summary = {
+    id: edition.id,
+    headline: edition.headline,
+    subject: edition.subject,
+    preheader: edition.preheader,
+    updates: edition.newUpdates.map((u) => u.id),
+    earlierUpdates: edition.earlierUpdates.map((u) => u.id),
+    sizes,
+  };
+  await writeFileAtomic(path.join(dir, 'email.html'), message.html);
+  await writeFileAtomic(path.join(dir, 'email.txt'), message.text);
+  await writeFileAtomic(path.join(dir, 'email.mjml'), rendered.mjml);
+  await writeFileAtomic(path.join(dir, 'message.eml'), eml);
+  await writeFileAtomic(path.join(dir, 'edition.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return { id: edition.id, dir, subject: edition.subject, preheader: edition.preheader, sizes };
+}
+
+function hasErrors(files: VFile[]): boolean {
+  return files.some((file) => file.messages.some((m) => m.fatal));
+}
+
+/** The same template warning is found once per edition; say it once. */
+function dedupe(problems: VFileMessage[]): VFileMessage[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.column}:${p.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export async function run({ values, io }: CommandContext): Promise<number> {
+  const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
+  const out = path.resolve(
+    io.cwd,
+    typeof values.out === 'string' ? values.out : path.join(root, 'out'),
+  );
+  const edition = typeof values.edition === 'string' ? values.edition : 'pending';
+  if (!edition.trim()) throw new UsageError('--edition takes pending, all or an update id');
+  const result = await build({ root, out, edition, strict: values.strict === true, now: io.now() });
+  for (const problem of result.problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
+  switch (result.status) {
+    case 'failed':
+      io.stderr.write(
+        `${result.problems.filter((p) => p.fatal).length} errors: nothing was written\n`,
+      );
+      return 1;
+    case 'nothing-pending':
+      io.stdout.write(
+        'Nothing to send: every update has been mailed. Build an earlier edition with --edition all or --edition <update-id>.\n',
+      );
+      return 0;
+    case 'unknown-edition':
+      throw new UsageError(
+        `no edition \`${edition}\`; expected pending, all, or one of: ${result.known.join(', ') || '(no updates yet)'}`,
+      );
+    case 'built':
+      for (const built of result.editions) {
+        io.stdout.write(
+          `${path.relative(io.cwd, built.dir) || '.'}/  ${built.subject}  (HTML ${(built.sizes.html / 1024).toFixed(1)} KB, text ${(built.sizes.text / 1024).toFixed(1)} KB)\n`,
+        );
+      }
+      io.stdout.write(
+        `Built ${result.editions.length} edition${result.editions.length === 1 ? '' : 's'} in ${path.relative(io.cwd, out) || '.'}\n`,
+      );
+      return 0;
+  }
+}

@@ -1,0 +1,85 @@
+import type { Config } from '../config/configSchema.js';
+import type { Story, Update } from '../content/Story.js';
+import type { Edition } from './Edition.js';
+import { firstSentence } from './firstSentence.js';
+
+type EditionConfig = Pick<Config, 'subjectPrefix' | 'locale'>;
+
+/**
+ * The edition that mails every update not yet sent (drafts never), or
+ * `undefined` when nothing is pending. Pure.
+ */
+export function planPendingEdition(
+  story: Story,
+  sent: ReadonlySet<string>,
+  config: EditionConfig,
+): Edition | undefined {
+  const published = story.updates.filter((u) => !u.draft);
+  const pending = published.filter((u) => !sent.has(u.id));
+  if (pending.length === 0) return undefined;
+  const earlier = published.filter((u) => sent.has(u.id));
+  return makeEdition(story, pending, earlier, config);
+}
+
+/**
+ * The edition each update would have produced had it been mailed on its
+ * own, oldest first: what `build --edition all` renders. Pure.
+ */
+export function planAllEditions(story: Story, config: EditionConfig): Edition[] {
+  const published = story.updates.filter((u) => !u.draft);
+  return published.map((update, index) =>
+    makeEdition(story, [update], published.slice(0, index), config),
+  );
+}
+
+/**
+ * The edition with the given id: the pending edition if it has that id, else
+ * the one that update would have produced alone. Drafts are previewable here
+ * (`preview` picks any update), so they are not filtered. Pure.
+ */
+export function planEditionById(
+  story: Story,
+  id: string,
+  sent: ReadonlySet<string>,
+  config: EditionConfig,
+): Edition | undefined {
+  const pending = planPendingEdition(story, sent, config);
+  if (pending?.id === id) return pending;
+  const index = story.updates.findIndex((u) => u.id === id);
+  const update = story.updates[index];
+  if (!update) return undefined;
+  const earlier = story.updates.slice(0, index).filter((u) => !u.draft);
+  return makeEdition(story, [update], earlier, config);
+}
+
+function makeEdition(
+  story: Story,
+  fresh: Update[],
+  earlier: Update[],
+  config: EditionConfig,
+): Edition {
+  const newUpdates = [...fresh].reverse();
+  const newest = newUpdates[0];
+  if (!newest) throw new Error('an edition needs at least one update');
+  // The headline in effect is the newest one set at or before the newest update.
+  const upTo = story.updates
+    .slice(0, story.updates.indexOf(newest) + 1)
+    .filter((u) => !u.draft || u === newest);
+  const headline = upTo.findLast((u) => u.headline)?.headline ?? story.base.title;
+  const subject = oneLine(`${config.subjectPrefix}${headline}`);
+  const preheader = oneLine(newest.summary ?? firstSentence(newest.body, config.locale));
+  return {
+    id: newest.id,
+    headline,
+    subject,
+    preheader,
+    newUpdates,
+    earlierUpdates: [...earlier].reverse(),
+    base: story.base,
+  };
+}
+
+/** Collapse every run of whitespace, line breaks included, so no header can be split. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
