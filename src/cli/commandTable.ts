@@ -84,4 +84,29 @@ export const commandTable: readonly CommandSpec[] = [
     },
     load: () => import('../commands/buildCommand.js'),
   },
+  {
+    name: 'preview',
+    positionals: { min: 0, max: 0 },
+    summary:
+      'serve a live preview of the email that re-renders on every save; or write screenshots',
+    options: {
+      port: { type: 'string', value: 'N', description: 'port to listen on (default: 4321)' },
+      host: {
+        type: 'string',
+        value: 'HOST',
+        description: 'address to listen on (default: 127.0.0.1, this machine only)',
+      },
+      edition: {
+        type: 'string',
+        value: 'ID',
+        description: 'the update whose edition --screenshot shows (default: the pending one)',
+      },
+      screenshot: {
+        type: 'string',
+        value: 'DIR',
+        description: 'write desktop.png, mobile.png and dark.png to DIR and exit',
+      },
+    },
+    load: () => import('../commands/previewCommand.js'),
+  },
 ];

@@ -5,6 +5,7 @@ import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
 import { composeMessage, messageIdFor } from '../deliver/composeMessage.js';
 import { messageToEml } from '../deliver/messageToEml.js';
+import { placeholderRecipient } from '../deliver/placeholderRecipient.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Edition } from '../edition/Edition.js';
@@ -39,9 +40,6 @@ export type BuildResult =
   | { status: 'nothing-pending'; problems: VFileMessage[] }
   | { status: 'failed'; problems: VFileMessage[] }
   | { status: 'unknown-edition'; known: string[]; problems: VFileMessage[] };
-
-/** The recipient written into `message.eml`: no real subscriber is ever in build output. */
-export const placeholderRecipient = { email: 'subscriber@example.org', name: 'Example Subscriber' };
 
 /**
  * Render editions to files: email.html, email.txt, email.mjml, message.eml

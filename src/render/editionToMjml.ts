@@ -77,5 +77,5 @@ export function editionToMjml(edition: Edition, config: MjmlConfig): string {
 }
 
 function section(cssClass: string, children: string[]): string {
-  return `<mj-section css-class="${cssClass}">\n<mj-column>\n${children.join('\n')}\n</mj-column>\n</mj-section>`;
+  return `<mj-section css-class="sl-section ${cssClass}">\n<mj-column>\n${children.join('\n')}\n</mj-column>\n</mj-section>`;
 }

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { CommandContext } from '../cli/commandTable.js';
+import { UsageError } from '../cli/UsageError.js';
+import { sendTestCopy } from '../deliver/sendTestCopy.js';
+import { isLoopback } from '../deliver/transports/smtpTransport.js';
+import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { chromiumInstallHint, findChromium } from '../preview/findChromium.js';
+import { PreviewModel } from '../preview/PreviewModel.js';
+import { startPreviewServer } from '../preview/previewServer.js';
+import { takeScreenshots } from '../preview/takeScreenshots.js';
+
+export const defaultPreviewPort = 4321;
+
+export async function run({ values, io }: CommandContext): Promise<number> {
+  const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  const port = parsePort(values.port);
+  const edition = typeof values.edition === 'string' ? values.edition : undefined;
+  const model = new PreviewModel(root, io.now);
+
+  if (typeof values.screenshot === 'string') {
+    const executablePath = findChromium(io.env);
+    if (!executablePath) {
+      io.stderr.write(`${chromiumInstallHint}\n`);
+      return 1;
+    }
+    const server = await startPreviewServer({ model, host: '127.0.0.1', port: 0 });
+    try {
+      const view = await model.view(edition);
+      if (!view.ok) {
+        for (const problem of view.problems) io.stderr.write(`${problem}\n`);
+        io.stderr.write('No screenshots: the email cannot be rendered until these are fixed\n');
+        return 1;
+      }
+      const dir = path.resolve(io.cwd, values.screenshot);
+      const files = await takeScreenshots({
+        url: server.url,
+        edition: view.id,
+        dir,
+        executablePath,
+      });
+      for (const file of files) io.stdout.write(`${path.relative(io.cwd, file) || file}\n`);
+      return 0;
+    } finally {
+      await server.close();
+    }
+  }
+
+  const log = (line: string) => io.stderr.write(`${line}\n`);
+  let server: Awaited<ReturnType<typeof startPreviewServer>>;
+  try {
+    server = await startPreviewServer({
+      model,
+      host,
+      port,
+      log,
+      testSend: async (id, to) => {
+        const view = await model.view(id);
+        if (!view.ok || !view.rendered || !model.config)
+          throw new Error('the email has problems; fix them first');
+        const transport = transportFromEnv(io.env, root, 'test', model.config);
+        try {
+          await sendTestCopy({
+            rendered: view.rendered,
+            to,
+            config: model.config,
+            transport,
+            token: 'test',
+            now: io.now(),
+          });
+          return transport.description;
+        } finally {
+          await transport.close();
+        }
+      },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.stderr.write(`storyline preview: port ${port} is in use; pass --port N for another\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (!isLoopback(host)) {
+    log(`warning: listening on ${host}: anyone who can reach this machine can read the preview`);
+  }
+  io.stdout.write(
+    `Preview of ${path.relative(io.cwd, root) || '.'} at ${server.url} (Ctrl-C to stop)\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return defaultPreviewPort;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a number from 0 to 65535, not \`${String(value)}\``);
+  return port;
+}

@@ -1,0 +1,183 @@
+import path from 'node:path';
+import type { VFileMessage } from 'vfile-message';
+import type { Config } from '../config/configSchema.js';
+import { composeMessage, messageIdFor } from '../deliver/composeMessage.js';
+import { placeholderRecipient } from '../deliver/placeholderRecipient.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import { formatProblem } from '../diagnostics/formatProblem.js';
+import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
+import { loadProject, type Project } from '../project/loadProject.js';
+import { renderForProject } from '../project/renderForProject.js';
+import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
+import { gmailClipBytes } from '../render/lintEdition.js';
+import { loadTemplate, type TemplateResult } from '../render/loadTemplate.js';
+import type { Rendered } from '../render/Rendered.js';
+
+export interface EditionChoice {
+  id: string;
+  label: string;
+  draft: boolean;
+  pending: boolean;
+}
+
+/** What the preview page shows for one edition, or the problems in its way. */
+export interface EditionView {
+  version: number;
+  id: string | undefined;
+  ok: boolean;
+  /** `path:line:col: message [rule]` lines: errors when not ok, lint warnings when ok. */
+  problems: string[];
+  subject: string;
+  preheader: string;
+  headers: Record<string, string>;
+  html: string;
+  text: string;
+  mjml: string;
+  htmlBytes: number;
+  clipBytes: number;
+  /** The rendered edition, for a test send. */
+  rendered?: Rendered;
+}
+
+export interface PreviewState {
+  version: number;
+  editions: EditionChoice[];
+  /** The pending edition, else the newest update's. */
+  defaultEdition: string | undefined;
+}
+
+/**
+ * The preview's view of a content root: reloaded on every change (`refresh`),
+ * rendering editions on demand and caching them until the next change.
+ */
+export class PreviewModel {
+  #version = 0;
+  #project: Project | undefined;
+  #template: TemplateResult | undefined;
+  #views = new Map<string, Promise<EditionView>>();
+
+  constructor(
+    readonly root: string,
+    readonly now: () => Date,
+  ) {}
+
+  get version(): number {
+    return this.#version;
+  }
+
+  get config(): Config | undefined {
+    return this.#project?.config;
+  }
+
+  /** The folder holding the template in use, to watch for changes. */
+  get templateDir(): string {
+    return this.#template?.template?.dir ?? path.join(this.root, 'templates');
+  }
+
+  /** Reload content, config and template; every cached render is dropped. */
+  async refresh(): Promise<void> {
+    const project = await loadProject(this.root, this.now());
+    const template = await loadTemplate(project.root, project.config);
+    this.#project = project;
+    this.#template = template;
+    this.#views.clear();
+    this.#version++;
+  }
+
+  state(): PreviewState {
+    const project = this.#project;
+    const story = project?.story;
+    if (!project || !story)
+      return { version: this.#version, editions: [], defaultEdition: undefined };
+    const pending = planPendingEdition(story, project.sent, project.config);
+    const editions = [...story.updates].reverse().map((u) => ({
+      id: u.id,
+      label: `${formatUpdateLabel(u, project.config)} ${u.headline ?? ''}`.trim(),
+      draft: u.draft,
+      pending: !u.draft && !project.sent.has(u.id),
+    }));
+    return { version: this.#version, editions, defaultEdition: pending?.id ?? editions[0]?.id };
+  }
+
+  /** The edition led by update `id` (default: the pending one), rendered once per version. */
+  view(id?: string): Promise<EditionView> {
+    const key = id ?? '';
+    let view = this.#views.get(key);
+    if (!view) {
+      view = this.#render(id);
+      this.#views.set(key, view);
+    }
+    return view;
+  }
+
+  async #render(id: string | undefined): Promise<EditionView> {
+    const project = this.#project;
+    const template = this.#template;
+    const version = this.#version;
+    const failed = (problems: VFileMessage[]): EditionView => ({
+      version,
+      id,
+      ok: false,
+      problems: problems.map((p) => formatProblem(p, this.root)),
+      subject: '',
+      preheader: '',
+      headers: {},
+      html: '',
+      text: '',
+      mjml: '',
+      htmlBytes: 0,
+      clipBytes: gmailClipBytes,
+    });
+    if (!project || !template) return failed([]);
+    const loadProblems = collectProblems([...project.files, ...template.files]);
+    if (!project.story || loadProblems.some((p) => p.fatal)) return failed(loadProblems);
+    const { story, config, sent } = project;
+    const edition = id
+      ? planEditionById(story, id, sent, config)
+      : (planPendingEdition(story, sent, config) ??
+        planEditionById(story, story.updates.at(-1)?.id ?? '', sent, config));
+    if (!edition) {
+      return {
+        ...failed([]),
+        problems: [
+          id
+            ? `No update with id ${id}`
+            : 'The story has no updates yet: `storyline new <headline>` writes one',
+        ],
+      };
+    }
+    const result = await renderForProject(project, edition, template);
+    if (!result.rendered) return failed(collectProblems(result.files));
+    const rendered = result.rendered;
+    const message = composeMessage(rendered, placeholderRecipient, config, {
+      token: 'preview',
+      messageId: messageIdFor(config.from, `${edition.id}.preview`),
+      date: this.now(),
+    });
+    const headers: Record<string, string> = {
+      From: message.from,
+      To: `${placeholderRecipient.name} <${placeholderRecipient.email}>`,
+      ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}),
+      Subject: message.subject,
+      Preheader: rendered.preheader,
+      ...message.headers,
+    };
+    return {
+      version,
+      id: edition.id,
+      ok: true,
+      problems: [...loadProblems, ...collectProblems(result.files)].map((p) =>
+        formatProblem(p, this.root),
+      ),
+      subject: rendered.subject,
+      preheader: rendered.preheader,
+      headers,
+      html: message.html,
+      text: message.text,
+      mjml: rendered.mjml,
+      htmlBytes: Buffer.byteLength(message.html),
+      clipBytes: gmailClipBytes,
+      rendered,
+    };
+  }
+}
