@@ -68,7 +68,9 @@ export function editionToText(
     wrapText(
       `You are receiving ${config.publication} because you subscribed to updates on this story.`,
     ),
-    `Unsubscribe: ${personal.unsubscribeUrl}`,
+    // On its own line: the URL is only known per recipient, and with its token it
+    // is too long to share a 72-column line with the word.
+    `Unsubscribe:\n${personal.unsubscribeUrl}`,
   ];
   if (config.postalAddress) footer.push(wrapText(config.postalAddress));
   parts.push(footer.join('\n'));

@@ -1,4 +1,5 @@
 import type { PhrasingContent, Root, RootContent, Table } from 'mdast';
+import { visit } from 'unist-util-visit';
 import wrapAnsi from 'wrap-ansi';
 import { absoluteUrl } from './absoluteUrl.js';
 import type { TextReferences } from './TextReferences.js';
@@ -10,6 +11,8 @@ export interface TextOptions {
   references: TextReferences;
   /** Columns to wrap at; nested blocks get less, so their indented lines still fit. */
   width?: number;
+  /** `[text][id]` targets: the body's definitions, by identifier. */
+  definitions?: ReadonlyMap<string, string>;
 }
 
 /** Wrap a paragraph at 72 columns; long words (URLs) are never broken. */
@@ -31,7 +34,12 @@ export function underline(text: string, char: '=' | '-', width = textWidth): str
  * separated by a blank line. Pure apart from numbering references.
  */
 export function mdastToText(body: Root, options: TextOptions): string {
-  return blocks(body.children, options).join('\n\n');
+  const definitions = new Map<string, string>();
+  visit(body, 'definition', (node) => {
+    // The first definition of an identifier wins, as in CommonMark.
+    if (!definitions.has(node.identifier)) definitions.set(node.identifier, node.url);
+  });
+  return blocks(body.children, { ...options, definitions }).join('\n\n');
 }
 
 function blocks(nodes: readonly RootContent[], options: TextOptions): string[] {
@@ -92,11 +100,15 @@ function inline(nodes: readonly PhrasingContent[], options: TextOptions): string
           return node.value;
         case 'break':
           return '\n';
-        case 'link': {
+        case 'link':
+        case 'linkReference': {
           const text = inline(node.children, options);
-          const url = absoluteUrl(node.url, options.siteUrl);
+          const target =
+            node.type === 'link' ? node.url : options.definitions?.get(node.identifier);
+          if (target === undefined) return text;
+          const url = absoluteUrl(target, options.siteUrl);
           // An autolink already shows its address.
-          if (text === node.url || text === url) return url;
+          if (text === target || text === url) return url;
           return `${text} [${options.references.number(url)}]`;
         }
         case 'image':

@@ -14,11 +14,13 @@ export function personalise(
 ): { html: string; text: string } {
   const { markers } = rendered;
   return {
+    // Replacer functions, not strings: a name such as `Jo $' Ann` must not be read
+    // as a `$'` replacement pattern.
     html: rendered.html
-      .replaceAll(markers.unsubscribe_url, escapeXml(personal.unsubscribeUrl))
-      .replaceAll(markers.name, escapeXml(personal.name)),
+      .replaceAll(markers.unsubscribe_url, () => escapeXml(personal.unsubscribeUrl))
+      .replaceAll(markers.name, () => escapeXml(personal.name)),
     text: rendered.text
-      .replaceAll(markers.unsubscribe_url, personal.unsubscribeUrl)
-      .replaceAll(markers.name, personal.name),
+      .replaceAll(markers.unsubscribe_url, () => personal.unsubscribeUrl)
+      .replaceAll(markers.name, () => personal.name),
   };
 }
