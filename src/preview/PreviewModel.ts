@@ -99,12 +99,16 @@ export class PreviewModel {
     return { version: this.#version, editions, defaultEdition: pending?.id ?? editions[0]?.id };
   }
 
+  /** The edition last asked for: the one to render first after a save. */
+  lastViewed: string | undefined;
+
   /** The edition led by update `id` (default: the pending one), rendered once per version. */
   view(id?: string): Promise<EditionView> {
-    const key = id ?? '';
+    const key = id || this.state().defaultEdition || '';
+    this.lastViewed = key || undefined;
     let view = this.#views.get(key);
     if (!view) {
-      view = this.#render(id);
+      view = this.#render(key || undefined);
       this.#views.set(key, view);
     }
     return view;

@@ -116,6 +116,7 @@ async function loadView() {
   try { scroll = frame.contentWindow.scrollY; } catch {}
   const data = await (await fetch('/api/view?edition=' + encodeURIComponent(edition))).json();
   current = data;
+  if (!edition && data.id) { edition = data.id; $('edition').value = edition; }
   $('errors').replaceChildren();
   if (!data.ok) {
     const heading = document.createElement('h2');
@@ -136,15 +137,17 @@ async function loadView() {
   $('lints').replaceChildren();
   if (data.ok && data.problems.length) { const h = document.createElement('h2'); h.textContent = data.problems.length + ' lint warning(s)'; $('lints').append(h, list(data.problems)); }
   $('no-lints').hidden = !data.ok || data.problems.length > 0;
+  document.querySelector('[data-view="lints"]').textContent = data.ok && data.problems.length ? 'Lints (' + data.problems.length + ')' : 'Lints';
   if (data.ok) {
     frame.onload = () => { try { frame.contentWindow.scrollTo(0, scroll); } catch {} };
-    frame.src = '/email.html?edition=' + encodeURIComponent(data.id) + '&v=' + data.version + (view === 'dark' ? '&scheme=dark' : '');
+    // Same rule as the server's forceDark: the email's dark-mode CSS always applies.
+    frame.srcdoc = view === 'dark' ? data.frameHtml.replace(/@media\\s*\\(prefers-color-scheme:\\s*dark\\)/g, '@media all') : data.frameHtml;
   }
   document.body.dataset.version = String(data.version);
   showView();
 }
 
-async function refresh() { await loadState(); await loadView(); }
+async function refresh() { const state = loadState(); await loadView(); await state; }
 
 $('views').addEventListener('click', (event) => {
   const next = event.target.closest('button')?.dataset.view;

@@ -63,7 +63,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         dirty = false;
         try {
           await model.refresh();
-          await model.view(model.state().defaultEdition);
+          // Render what the open page shows before telling it to fetch.
+          await model.view(model.lastViewed);
         } catch (error) {
           log(`render failed: ${(error as Error).message}`);
         }
@@ -98,7 +99,10 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         return json(response, model.state());
       case '/api/view': {
         const { rendered: _rendered, ...view } = await model.view(edition);
-        return json(response, view);
+        // The page puts `frameHtml` straight into the frame (srcdoc): one
+        // request per save instead of two, and the policy travels inside it.
+        const frameHtml = view.ok ? withPolicy(localSiteUrls(view.html)) : '';
+        return json(response, { ...view, frameHtml });
       }
       case '/email.html':
         return emailHtml(response, edition, url.searchParams.get('scheme') === 'dark');
@@ -132,11 +136,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (!view.ok) {
       html = `<!doctype html><meta charset="utf-8"><body style="font:14px system-ui;padding:16px"><h1 style="font-size:16px">The email cannot be rendered until these are fixed:</h1><ul>${view.problems.map((p) => `<li><code>${escapeXml(p)}</code></li>`).join('')}</ul></body>`;
     } else {
-      const siteUrl = model.config?.siteUrl ?? '';
-      // Point the story's own files at /site/ so the frame needs no network.
-      html = siteUrl ? view.html.replaceAll(siteUrl, '/site/') : view.html;
-      // "Dark" shows the email as a client in dark mode would: its dark rules apply.
-      if (dark) html = html.replace(/@media\s*\(prefers-color-scheme:\s*dark\)/g, '@media all');
+      html = localSiteUrls(view.html);
+      if (dark) html = forceDark(html);
     }
     response.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
@@ -144,6 +145,12 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       'cache-control': 'no-store',
     });
     response.end(html);
+  }
+
+  /** Point the story's own files at /site/, so the frame needs no network. */
+  function localSiteUrls(html: string): string {
+    const siteUrl = model.config?.siteUrl;
+    return siteUrl ? html.replaceAll(siteUrl, '/site/') : html;
   }
 
   async function siteFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -230,6 +237,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       await running;
     },
   };
+}
+
+/** The email as a client in dark mode shows it: its dark-mode rules always apply. */
+export function forceDark(html: string): string {
+  return html.replace(/@media\s*\(prefers-color-scheme:\s*dark\)/g, '@media all');
+}
+
+function withPolicy(html: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${emailPolicy}">`;
+  return /<head[^>]*>/i.test(html)
+    ? html.replace(/<head[^>]*>/i, (head) => `${head}${meta}`)
+    : meta + html;
 }
 
 /**

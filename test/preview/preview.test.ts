@@ -1,0 +1,303 @@
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PreviewModel } from '../../src/preview/PreviewModel.js';
+import { type PreviewServer, startPreviewServer } from '../../src/preview/previewServer.js';
+import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
+import { sampleFixture } from '../helpers/fixture.js';
+
+const updateFile = 'updates/2014-02-10-second-round-geneva.md';
+const skip = browserSkipReason();
+if (skip) console.log(`skipping the preview browser tests: ${skip}`);
+
+/** A GET with the path sent exactly as given (no `..` folding), for traversal tests. */
+function rawGet(url: string, rawPath: string): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path: rawPath, method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function startPreview(): Promise<{ root: string; server: PreviewServer; outbox: string }> {
+  const root = await sampleFixture();
+  const model = new PreviewModel(root, () => new Date('2014-02-12T12:00:00Z'));
+  const { sendTestCopy } = await import('../../src/deliver/sendTestCopy.js');
+  const { outboxTransport } = await import('../../src/deliver/transports/outboxTransport.js');
+  const outbox = path.join(root, '.storyline/outbox/test');
+  const server = await startPreviewServer({
+    model,
+    host: '127.0.0.1',
+    port: 0,
+    testSend: async (id, to) => {
+      const view = await model.view(id);
+      if (!view.rendered || !model.config) throw new Error('not renderable');
+      const transport = outboxTransport(outbox);
+      await sendTestCopy({
+        rendered: view.rendered,
+        to,
+        config: model.config,
+        transport,
+        token: 'test',
+        now: new Date(),
+      });
+      return transport.description;
+    },
+  });
+  return { root, server, outbox };
+}
+
+describe('preview server safety', () => {
+  it('answers only files inside the content root, and only media files', async () => {
+    const { server } = await startPreview();
+    try {
+      expect(await rawGet(server.url, '/site/images/geneva-ii-talks.png')).toBe(200);
+      for (const attack of [
+        '/../package.json',
+        '/site/../package.json',
+        '/site/../../package.json',
+        '/site/%2e%2e/%2e%2e/package.json',
+        '/site/..%2f..%2fetc%2fpasswd',
+        '/site/%2Fetc%2Fpasswd',
+        '/site/subscribers.example.csv',
+        '/site/storyline.config.json',
+        '/site/.storyline/outbox/x.eml',
+        '/site/images/../../../etc/hostname.png',
+      ]) {
+        expect({ attack, status: await rawGet(server.url, attack) }).toEqual({
+          attack,
+          status: 404,
+        });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses requests for another host name (DNS rebinding) and cross-site test sends', async () => {
+    const { server } = await startPreview();
+    try {
+      const { hostname, port } = new URL(server.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          { hostname, port, path: '/api/state', headers: { host: 'evil.example:80' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(421);
+      const form = await fetch(new URL('/api/test-send', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'to=victim@example.org',
+      });
+      expect(form.status).toBe(403);
+      const crossOrigin = await fetch(new URL('/api/test-send', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+        body: JSON.stringify({ to: 'victim@example.org' }),
+      });
+      expect(crossOrigin.status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves the email with a policy that lets it load nothing from the network', async () => {
+    const { server } = await startPreview();
+    try {
+      const response = await fetch(new URL('/email.html', server.url));
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'",
+      );
+      const html = await response.text();
+      expect(html).toContain('src="/site/images/geneva-ii-talks.png"');
+      expect(html).not.toContain('https://example.org/syria-talks/images');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(Boolean(skip))('preview in the browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Wait until the email frame shows `text`, returning how long it took. */
+  async function waitInFrame(page: Page, text: string): Promise<number> {
+    const start = performance.now();
+    await page
+      .frameLocator('#frame')
+      .getByText(text, { exact: false })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    return performance.now() - start;
+  }
+
+  it('shows the edition, reloads on save, switches views, shows errors and recovers', async () => {
+    const { root, server, outbox } = await startPreview();
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    try {
+      await page.goto(server.url);
+      await waitInFrame(page, 'Second Round Of Syrian Peace Talks Under Way in Geneva');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('live');
+      expect(await page.locator('#subject').textContent()).toBe(
+        'Subject: Second Round Of Syrian Peace Talks Under Way in Geneva',
+      );
+
+      // Scroll the email, then save: the new sentence shows up, and the scroll position stays.
+      await page
+        .frameLocator('#frame')
+        .locator('body')
+        .evaluate(() => window.scrollTo(0, 400));
+      await appendFile(path.join(root, updateFile), '\nDelegates met again after lunch.\n');
+      await waitInFrame(page, 'Delegates met again after lunch.');
+      await expect
+        .poll(() =>
+          page
+            .frameLocator('#frame')
+            .locator('body')
+            .evaluate(() => window.scrollY),
+        )
+        .toBeGreaterThan(300);
+
+      // Twenty saves, each timed from the write to the moment the frame that
+      // shows the sentence has loaded, as the page itself sees it (so the
+      // test's own polling is not counted).
+      await page.evaluate(() => {
+        const seen: Record<string, number> = {};
+        (window as unknown as { seen: Record<string, number> }).seen = seen;
+        const frame = document.getElementById('frame') as HTMLIFrameElement;
+        frame.addEventListener('load', () => {
+          const text = frame.contentDocument?.body?.textContent ?? '';
+          for (const match of text.matchAll(/Save number \d+ reached the frame\./g))
+            seen[match[0]] ??= Date.now();
+        });
+      });
+      const latencies: number[] = [];
+      for (let i = 1; i <= 20; i++) {
+        const sentence = `Save number ${i} reached the frame.`;
+        const start = Date.now();
+        await appendFile(path.join(root, updateFile), `\n${sentence}\n`);
+        const handle = await page.waitForFunction(
+          (s) => (window as unknown as { seen: Record<string, number> }).seen[s],
+          sentence,
+          { timeout: 10_000 },
+        );
+        latencies.push(Number(await handle.jsonValue()) - start);
+      }
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const median = ((sorted[9] ?? 0) + (sorted[10] ?? 0)) / 2;
+      console.log(
+        `preview save-to-visible over 20 saves: median ${median.toFixed(0)} ms, worst ${(sorted.at(-1) ?? 0).toFixed(0)} ms`,
+      );
+      expect(latencies).toHaveLength(20);
+
+      // The plain-text view shows the text part, with the new sentence; the view survives a save.
+      await page.getByRole('button', { name: 'Plain text' }).click();
+      await expect.poll(() => page.locator('#pane-text').isVisible()).toBe(true);
+      expect(await page.locator('#pane-text').textContent()).toContain(
+        'Save number 20 reached the frame.',
+      );
+      await appendFile(path.join(root, updateFile), '\nA sentence for the text view.\n');
+      await expect
+        .poll(() => page.locator('#pane-text').textContent())
+        .toContain('A sentence for the text view.');
+      expect(await page.locator('#pane-text').isVisible()).toBe(true);
+
+      // The mobile view shows the email 375 px wide.
+      await page.getByRole('button', { name: 'Mobile' }).click();
+      await expect
+        .poll(() => page.locator('#frame').evaluate((f) => f.getBoundingClientRect().width))
+        .toBe(375);
+
+      // A lint shows in the lints view with its position.
+      await appendFile(
+        path.join(root, updateFile),
+        '\nSee [the agenda](http://example.net/agenda).\n',
+      );
+      await expect
+        .poll(() => page.getByRole('button', { name: /^Lints/ }).textContent())
+        .toBe('Lints (1)');
+      await page.getByRole('button', { name: /^Lints/ }).click();
+      expect(await page.locator('#lints li').allTextContents()).toEqual([
+        expect.stringMatching(
+          /^updates\/2014-02-10-second-round-geneva\.md:\d+:5: warning: Unexpected `http:` link URL, expected `https:`/,
+        ),
+      ]);
+
+      // The dark view applies the email's dark-mode rules.
+      await page.getByRole('button', { name: 'Dark' }).click();
+      await expect
+        .poll(() =>
+          page
+            .frameLocator('#frame')
+            .locator('.sl-update')
+            .first()
+            .evaluate((el) => getComputedStyle(el).backgroundColor),
+        )
+        .toBe('rgb(28, 31, 35)');
+      await page.getByRole('button', { name: 'Desktop' }).click();
+      await expect
+        .poll(() =>
+          page
+            .frameLocator('#frame')
+            .locator('.sl-update')
+            .first()
+            .evaluate((el) => getComputedStyle(el).backgroundColor),
+        )
+        .toBe('rgb(255, 255, 255)');
+
+      // Break the YAML: the error with its line replaces the email; fix it and the email is back.
+      const good = await readFile(path.join(root, updateFile), 'utf8');
+      await writeFile(
+        path.join(root, updateFile),
+        good.replace('date: 2014-02-10', 'date: [2014-02-10'),
+      );
+      await expect
+        .poll(() => page.locator('#errors').textContent(), { timeout: 10_000 })
+        .toContain(
+          'updates/2014-02-10-second-round-geneva.md:3:1: Unexpected end of line, expected `]` to close the list',
+        );
+      expect(await page.locator('#pane-email').isVisible()).toBe(false);
+      await writeFile(path.join(root, updateFile), good);
+      await waitInFrame(page, 'A sentence for the text view.');
+      expect(await page.locator('#errors').textContent()).toBe('');
+
+      // A test copy goes to the outbox with [TEST] in the subject.
+      await page.locator('#test-to').fill('editor@example.org');
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^test sent: outbox /);
+      const [eml] = await readdir(outbox);
+      const raw = await readFile(path.join(outbox, eml ?? ''), 'utf8');
+      expect(raw).toMatch(
+        /^Subject: \[TEST\] Second Round Of Syrian Peace Talks Under Way in Geneva$/m,
+      );
+      expect(raw).toMatch(/^To: editor@example.org$/m);
+      expect(await readdir(root)).not.toContain('archive');
+
+      // Nothing the page or the email asked for left this machine.
+      expect(requests.filter((url) => !url.startsWith(server.url))).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+});
