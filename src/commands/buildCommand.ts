@@ -57,7 +57,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   let editions: Edition[];
   if (options.edition === 'pending') {
-    const pending = planPendingEdition(story, sent, config);
+    const pending = planPendingEdition(story, sent, config, project.inProgress);
     if (!pending) return { status: 'nothing-pending', problems: collectProblems(base) };
     editions = [pending];
   } else if (options.edition === 'all') {
@@ -65,7 +65,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (editions.length === 0)
       return { status: 'nothing-pending', problems: collectProblems(base) };
   } else {
-    const edition = planEditionById(story, options.edition, sent, config);
+    const edition = planEditionById(story, options.edition, sent, config, project.inProgress);
     if (!edition) {
       return {
         status: 'unknown-edition',

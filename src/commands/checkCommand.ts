@@ -39,8 +39,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (story && template.template && !collectProblems(files).some((p) => p.fatal)) {
     const newest = story.updates.findLast((u) => !u.draft);
     const edition =
-      planPendingEdition(story, project.sent, project.config) ??
-      (newest ? planEditionById(story, newest.id, project.sent, project.config) : undefined);
+      planPendingEdition(story, project.sent, project.config, project.inProgress) ??
+      (newest
+        ? planEditionById(story, newest.id, project.sent, project.config, project.inProgress)
+        : undefined);
     if (edition) files.push(...(await renderForProject(project, edition, template)).files);
   }
   const problems = collectProblems(files);

@@ -36,6 +36,11 @@ export const ruleIds = [
   'insecure-url',
   'relative-url',
   'link-text',
+  'archive',
+  'subscriber-header',
+  'subscriber-row',
+  'subscriber-address',
+  'subscriber-duplicate',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

@@ -7,17 +7,24 @@ type EditionConfig = Pick<Config, 'subjectPrefix' | 'locale'>;
 
 /**
  * The edition that mails every update not yet sent (drafts never), or
- * `undefined` when nothing is pending. Pure.
+ * `undefined` when nothing is pending. An edition whose delivery started and
+ * did not finish (`inProgress`) comes first, with the same updates, so every
+ * recipient of it gets the same edition and nobody gets an update twice. Pure.
  */
 export function planPendingEdition(
   story: Story,
   sent: ReadonlySet<string>,
   config: EditionConfig,
+  inProgress?: { updates: readonly string[] } | undefined,
 ): Edition | undefined {
   const published = story.updates.filter((u) => !u.draft);
+  const earlier = published.filter((u) => sent.has(u.id));
+  if (inProgress) {
+    const resumed = published.filter((u) => inProgress.updates.includes(u.id));
+    if (resumed.length > 0) return makeEdition(story, resumed, earlier, config);
+  }
   const pending = published.filter((u) => !sent.has(u.id));
   if (pending.length === 0) return undefined;
-  const earlier = published.filter((u) => sent.has(u.id));
   return makeEdition(story, pending, earlier, config);
 }
 
@@ -42,8 +49,9 @@ export function planEditionById(
   id: string,
   sent: ReadonlySet<string>,
   config: EditionConfig,
+  inProgress?: { updates: readonly string[] } | undefined,
 ): Edition | undefined {
-  const pending = planPendingEdition(story, sent, config);
+  const pending = planPendingEdition(story, sent, config, inProgress);
   if (pending?.id === id) return pending;
   const index = story.updates.findIndex((u) => u.id === id);
   const update = story.updates[index];

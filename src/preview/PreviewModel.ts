@@ -89,7 +89,7 @@ export class PreviewModel {
     const story = project?.story;
     if (!project || !story)
       return { version: this.#version, editions: [], defaultEdition: undefined };
-    const pending = planPendingEdition(story, project.sent, project.config);
+    const pending = planPendingEdition(story, project.sent, project.config, project.inProgress);
     const editions = [...story.updates].reverse().map((u) => ({
       id: u.id,
       label: `${formatUpdateLabel(u, project.config)} ${u.headline ?? ''}`.trim(),
@@ -137,9 +137,9 @@ export class PreviewModel {
     if (!project.story || loadProblems.some((p) => p.fatal)) return failed(loadProblems);
     const { story, config, sent } = project;
     const edition = id
-      ? planEditionById(story, id, sent, config)
-      : (planPendingEdition(story, sent, config) ??
-        planEditionById(story, story.updates.at(-1)?.id ?? '', sent, config));
+      ? planEditionById(story, id, sent, config, project.inProgress)
+      : (planPendingEdition(story, sent, config, project.inProgress) ??
+        planEditionById(story, story.updates.at(-1)?.id ?? '', sent, config, project.inProgress));
     if (!edition) {
       return {
         ...failed([]),

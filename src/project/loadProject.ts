@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { readSentUpdateIds } from '../archive/readSentUpdateIds.js';
+import type { EditionRecord } from '../archive/EditionRecord.js';
+import { readLedger } from '../archive/readLedger.js';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { loadStory } from '../content/loadStory.js';
@@ -13,6 +14,10 @@ export interface Project {
   story: Story | undefined;
   /** Ids of updates an edition has finished delivering. */
   sent: Set<string>;
+  /** An edition whose delivery started and did not finish, to resume first. */
+  inProgress: EditionRecord | undefined;
+  /** Every edition in the archive, oldest first. */
+  editions: EditionRecord[];
   /** The config file and every content file, with their messages. */
   files: VFile[];
   /** True when any file has an error. */
@@ -23,10 +28,20 @@ export interface Project {
 export async function loadProject(root: string, now: Date): Promise<Project> {
   const absolute = path.resolve(root);
   const { config, file: configFile } = await loadConfig(absolute);
-  const [content, sent] = await Promise.all([
+  const [content, archive] = await Promise.all([
     loadStory(absolute, { timeZone: config.timeZone, now }),
-    readSentUpdateIds(absolute),
+    readLedger(absolute),
   ]);
-  const files = [configFile, ...content.files];
-  return { root: absolute, config, story: content.story, sent, files, failed: hasErrors(files) };
+  const files = [configFile, ...content.files, ...archive.files];
+  const { sent, inProgress, editions } = archive.ledger;
+  return {
+    root: absolute,
+    config,
+    story: content.story,
+    sent,
+    inProgress,
+    editions,
+    files,
+    failed: hasErrors(files),
+  };
 }
