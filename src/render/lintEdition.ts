@@ -213,9 +213,10 @@ function lintTemplate(file: VFile, warn: Warn): void {
 
 /** Which file and field the edition's headline comes from. */
 function headlineOrigin(edition: Edition): { path: string; place: Position | undefined } {
-  const newest = edition.newUpdates[0];
-  if (newest?.headline) return { path: newest.path, place: newest.fieldPositions.headline };
-  const setter = edition.earlierUpdates.find((u) => u.headline === edition.headline);
+  // Newest first: the newest update that set this headline, new or already mailed.
+  const setter = [...edition.newUpdates, ...edition.earlierUpdates].find(
+    (u) => u.headline !== undefined && u.headline === edition.headline,
+  );
   if (setter) return { path: setter.path, place: setter.fieldPositions.headline };
   return { path: edition.base.path, place: edition.base.fieldPositions.title };
 }

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build } from '../../src/commands/buildCommand.js';
+import { planPendingEdition } from '../../src/edition/planEdition.js';
+import { fixture, sampleFixture, storyMd, updateMd, writeFiles } from '../helpers/fixture.js';
+import { defaultNow } from '../helpers/problems.js';
+import { loadForRender } from '../helpers/render.js';
+import { runCli } from '../helpers/runCli.js';
+
+const env = { STORYLINE_NOW: defaultNow.toISOString() };
+const sampleId = '2014-02-10-second-round-geneva';
+
+describe('storyline build', () => {
+  it('writes the email, its text, MJML, message and a summary for the pending edition', async () => {
+    const root = await sampleFixture();
+    const result = await runCli(['build', '--out', 'public'], { cwd: root, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^public/${sampleId}/  .+  \\(HTML \\d+\\.\\d KB, text \\d+\\.\\d KB\\)\\nBuilt 1 edition in public\\n$`,
+      ),
+    );
+
+    const dir = path.join(root, 'public', sampleId);
+    expect((await readdir(path.join(root, 'public'))).sort()).toEqual([sampleId]);
+    expect((await readdir(dir)).sort()).toEqual([
+      'edition.json',
+      'email.html',
+      'email.mjml',
+      'email.txt',
+      'message.eml',
+    ]);
+
+    const { story, project } = await loadForRender(root);
+    const edition = planPendingEdition(story, project.sent, project.config);
+    const summary = JSON.parse(await readFile(path.join(dir, 'edition.json'), 'utf8'));
+    expect(summary).toMatchObject({
+      id: sampleId,
+      updates: [sampleId],
+      subject: edition?.subject,
+      preheader: edition?.preheader,
+    });
+    expect(summary.subject).toBe(story.updates[0]?.headline);
+    const size = async (name: string) => (await stat(path.join(dir, name))).size;
+    expect(summary.sizes).toEqual({
+      html: await size('email.html'),
+      text: await size('email.txt'),
+      mjml: await size('email.mjml'),
+      eml: await size('message.eml'),
+    });
+    expect(await readFile(path.join(dir, 'email.mjml'), 'utf8')).toMatch(/^<mjml[\s>]/);
+  });
+
+  it('says there is nothing to send, and writes nothing, when the archive holds every update', async () => {
+    const root = await sampleFixture();
+    await writeFiles(root, {
+      [`archive/${sampleId}/edition.json`]: JSON.stringify({
+        id: sampleId,
+        updates: [sampleId],
+        complete: true,
+      }),
+    });
+    const result = await runCli(['build'], { cwd: root, env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Nothing to send/);
+    expect(existsSync(path.join(root, 'out'))).toBe(false);
+  });
+
+  it('still builds the edition of an update that stopped part-way through sending', async () => {
+    const root = await sampleFixture();
+    await writeFiles(root, {
+      [`archive/${sampleId}/edition.json`]: JSON.stringify({
+        id: sampleId,
+        updates: [sampleId],
+        complete: false,
+      }),
+    });
+    const out = path.join(root, 'out');
+    const result = await build({ root, out, edition: 'pending', strict: false, now: defaultNow });
+    expect(result.status).toBe('built');
+    expect(existsSync(path.join(out, sampleId, 'message.eml'))).toBe(true);
+  });
+
+  it('exits 2 listing the update ids for an unknown --edition', async () => {
+    const root = await fixture({
+      'story.md': storyMd,
+      'updates/2014-02-10-talks.md': updateMd('date: 2014-02-10'),
+      'updates/2014-02-11-more-talks.md': updateMd('date: 2014-02-11'),
+    });
+    const result = await runCli(['build', '--edition', 'nope'], { cwd: root, env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      'no edition `nope`; expected pending, all, or one of: 2014-02-10-talks, 2014-02-11-more-talks',
+    );
+    expect(existsSync(path.join(root, 'out'))).toBe(false);
+  });
+
+  it('builds the edition of an update named by its id', async () => {
+    const root = await fixture({
+      'story.md': storyMd,
+      'updates/2014-02-10-talks.md': updateMd('date: 2014-02-10'),
+      'updates/2014-02-11-more-talks.md': updateMd('date: 2014-02-11'),
+    });
+    const out = path.join(root, 'out');
+    const result = await build({
+      root,
+      out,
+      edition: '2014-02-10-talks',
+      strict: false,
+      now: defaultNow,
+    });
+    expect(result.status).toBe('built');
+    expect(await readdir(out)).toEqual(['2014-02-10-talks']);
+  });
+
+  it('exits 1 on a content error and writes nothing', async () => {
+    const root = await fixture({
+      'story.md': storyMd,
+      'updates/2014-02-10-talks.md': updateMd('date: 2014-02-10'),
+      'updates/2014-02-11-broken.md': updateMd('date: 2014-02-30'),
+    });
+    const result = await runCli(['build', '--out', 'out'], { cwd: root, env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const [problem, summary, ...rest] = result.stderr.split('\n');
+    expect(problem).toBe(
+      'updates/2014-02-11-broken.md:2:7: Unexpected day `30` in `2014-02-30`, expected 01 to 28 (February 2014 has 28 days) [invalid-date]',
+    );
+    expect(summary).toMatch(/^1 errors?: nothing was written$/);
+    expect(rest).toEqual(['']);
+    expect(existsSync(path.join(root, 'out'))).toBe(false);
+  });
+
+  it('exits 1 on a broken template and writes nothing', async () => {
+    const root = await sampleFixture();
+    const main = path.join(root, 'templates/email.mjml');
+    await writeFiles(root, {
+      'templates/email.mjml': (await readFile(main, 'utf8')).replace(
+        '<mj-body',
+        '<mj-body colour="red"',
+      ),
+    });
+    const result = await runCli(['build'], { cwd: root, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^templates\/email\.mjml:\d+:1: Unexpected MJML in <mj-body>: Attribute colour is illegal \[mjml\]\n/,
+    );
+    expect(existsSync(path.join(root, 'out'))).toBe(false);
+  });
+});
