@@ -53,7 +53,9 @@ export async function readLedger(root: string): Promise<LedgerResult> {
     }
     editions.push(record);
   }
-  editions.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+  editions.sort(
+    (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id),
+  );
   const sent = new Set(editions.filter((e) => e.complete).flatMap((e) => e.updates));
   const inProgress = editions.find((e) => !e.complete);
   return { ledger: { editions, sent, inProgress }, files };

@@ -3,9 +3,8 @@ import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
-import { composeMessage, messageIdFor } from '../deliver/composeMessage.js';
-import { messageToEml } from '../deliver/messageToEml.js';
-import { placeholderRecipient } from '../deliver/placeholderRecipient.js';
+import type { Config } from '../config/configSchema.js';
+import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Edition } from '../edition/Edition.js';
@@ -97,16 +96,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 async function writeEdition(
   rendered: Rendered,
   options: BuildOptions,
-  config: Parameters<typeof composeMessage>[2],
+  config: Config,
 ): Promise<BuiltEdition> {
   const { edition } = rendered;
   const dir = path.join(options.out, edition.id);
-  const message = composeMessage(rendered, placeholderRecipient, config, {
-    token: 'preview',
-    messageId: messageIdFor(config.from, `${edition.id}.preview`),
-    date: options.now,
-  });
-  const eml = await messageToEml(message);
+  const message = previewCopy(rendered, config, options.now);
+  const { eml } = message;
   const sizes = {
     html: Buffer.byteLength(message.html),
     text: Buffer.byteLength(message.text),
@@ -156,11 +151,11 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   const result = await build({ root, out, edition, strict: values.strict === true, now: io.now() });
   for (const problem of result.problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
   switch (result.status) {
-    case 'failed':
-      io.stderr.write(
-        `${result.problems.filter((p) => p.fatal).length} errors: nothing was written\n`,
-      );
+    case 'failed': {
+      const errors = result.problems.filter((p) => p.fatal).length;
+      io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}: nothing was written\n`);
       return 1;
+    }
     case 'nothing-pending':
       io.stdout.write(
         'Nothing to send: every update has been mailed. Build an earlier edition with --edition all or --edition <update-id>.\n',

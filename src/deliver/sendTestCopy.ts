@@ -1,6 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import type { Rendered } from '../render/Rendered.js';
-import { composeMessage, messageIdFor } from './composeMessage.js';
+import { messageIdFor } from './messageIdFor.js';
+import { prepareRawMessage } from './rawMessage.js';
 import type { Delivery, Transport } from './transports/Transport.js';
 
 export interface TestCopyOptions {
@@ -19,14 +20,17 @@ export interface TestCopyOptions {
  */
 export async function sendTestCopy(options: TestCopyOptions): Promise<Delivery> {
   const { rendered, config, now } = options;
-  const message = composeMessage(rendered, { email: options.to }, config, {
-    token: options.token,
-    messageId: messageIdFor(
-      config.from,
-      `${rendered.edition.id}.test.${now.getTime().toString(36)}`,
-    ),
-    date: now,
-    subjectPrefix: '[TEST] ',
-  });
+  const build = prepareRawMessage(rendered, config, { subjectPrefix: '[TEST] ' });
+  const message = build(
+    { email: options.to },
+    {
+      token: options.token,
+      messageId: messageIdFor(
+        config.from,
+        `${rendered.edition.id}.test.${now.getTime().toString(36)}`,
+      ),
+      date: now,
+    },
+  );
   return options.transport.send(message);
 }

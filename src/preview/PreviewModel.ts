@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import type { Config } from '../config/configSchema.js';
-import { composeMessage, messageIdFor } from '../deliver/composeMessage.js';
-import { placeholderRecipient } from '../deliver/placeholderRecipient.js';
+import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
@@ -153,19 +152,8 @@ export class PreviewModel {
     const result = await renderForProject(project, edition, template);
     if (!result.rendered) return failed(collectProblems(result.files));
     const rendered = result.rendered;
-    const message = composeMessage(rendered, placeholderRecipient, config, {
-      token: 'preview',
-      messageId: messageIdFor(config.from, `${edition.id}.preview`),
-      date: this.now(),
-    });
-    const headers: Record<string, string> = {
-      From: message.from,
-      To: `${placeholderRecipient.name} <${placeholderRecipient.email}>`,
-      ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}),
-      Subject: message.subject,
-      Preheader: rendered.preheader,
-      ...message.headers,
-    };
+    const message = previewCopy(rendered, config, this.now());
+    const { headers } = message;
     return {
       version,
       id: edition.id,

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { Transport } from './Transport.js';
+import type { DkimOptions, Transport } from './Transport.js';
 
 export interface SmtpOptions {
   /** `smtp://user:pass@host:587` or `smtps://…`; never printed. */
@@ -10,6 +10,7 @@ export interface SmtpOptions {
   rate?: number | undefined;
   /** Milliseconds to wait for a connection, a greeting or a reply. */
   timeoutMs?: number | undefined;
+  dkim?: DkimOptions | undefined;
 }
 
 /** Hosts where mail may travel without TLS: it never leaves the machine. */
@@ -54,12 +55,13 @@ export function smtpTransport(options: SmtpOptions): Transport {
     socketTimeout: timeout,
     disableFileAccess: true,
     disableUrlAccess: true,
+    ...(options.dkim ? { dkim: options.dkim } : {}),
   });
   return {
     description: describeSmtpUrl(options.url),
     async send(message) {
-      const info = await transporter.sendMail({ ...message, xMailer: false });
-      return { messageId: info.messageId, response: String(info.response ?? '') };
+      const info = await transporter.sendMail({ envelope: message.envelope, raw: message.raw });
+      return { messageId: message.messageId, response: String(info.response ?? '') };
     },
     async close() {
       transporter.close();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../../config/configSchema.js';
+import { dkimFromEnv } from '../dkimFromEnv.js';
 import { outboxTransport } from './outboxTransport.js';
 import { smtpTransport } from './smtpTransport.js';
 import type { Transport } from './Transport.js';
@@ -11,7 +12,8 @@ export function outboxDir(root: string): string {
 
 /**
  * SMTP when `SMTP_URL` is set, else the outbox folder `subfolder` under
- * `.storyline/outbox/`.
+ * `.storyline/outbox/`; DKIM-signed when `DKIM_*` are set. The send rate is
+ * kept by the send loop, not the transport, so it holds for both.
  */
 export function transportFromEnv(
   env: NodeJS.ProcessEnv,
@@ -20,7 +22,7 @@ export function transportFromEnv(
   config: Pick<Config, 'send'>,
 ): Transport {
   const url = env.SMTP_URL?.trim();
-  if (url)
-    return smtpTransport({ url, concurrency: config.send.concurrency, rate: config.send.rate });
-  return outboxTransport(path.join(outboxDir(root), subfolder));
+  const dkim = dkimFromEnv(env);
+  if (url) return smtpTransport({ url, concurrency: config.send.concurrency, dkim });
+  return outboxTransport(path.join(outboxDir(root), subfolder), { dkim });
 }

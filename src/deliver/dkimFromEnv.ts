@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import type { DkimOptions } from './transports/Transport.js';
+
+/**
+ * DKIM settings from `DKIM_PRIVATE_KEY` (the PEM itself, or a path to it),
+ * `DKIM_SELECTOR` and `DKIM_DOMAIN`: all three, or none. The key is never
+ * part of a message.
+ */
+export function dkimFromEnv(env: NodeJS.ProcessEnv): DkimOptions | undefined {
+  const key = env.DKIM_PRIVATE_KEY?.trim();
+  const selector = env.DKIM_SELECTOR?.trim();
+  const domain = env.DKIM_DOMAIN?.trim();
+  if (!key && !selector && !domain) return undefined;
+  const missing = [
+    ['DKIM_PRIVATE_KEY', key],
+    ['DKIM_SELECTOR', selector],
+    ['DKIM_DOMAIN', domain],
+  ]
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    throw new Error(
+      `DKIM is half configured: ${missing.join(' and ')} not set; set all three of DKIM_PRIVATE_KEY, DKIM_SELECTOR and DKIM_DOMAIN, or none`,
+    );
+  }
+  let privateKey = key as string;
+  if (!privateKey.startsWith('-----BEGIN')) {
+    try {
+      privateKey = readFileSync(privateKey, 'utf8');
+    } catch {
+      throw new Error('DKIM_PRIVATE_KEY is neither a PEM key nor a readable file holding one');
+    }
+  }
+  return { domainName: domain as string, keySelector: selector as string, privateKey };
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import addressparser from 'nodemailer/lib/addressparser';
+import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
+import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import type { Config } from '../config/configSchema.js';
+import { escapeXml } from '../render/escapeXml.js';
+import type { Rendered } from '../render/Rendered.js';
+import type { RecipientSlot } from '../render/templateSlots.js';
+import { listId, unsubscribeTargets } from './listHeaders.js';
+
+export interface RawRecipient {
+  email: string;
+  name?: string | undefined;
+}
+
+export interface RawPersonal {
+  /** The recipient's unsubscribe token. */
+  token: string;
+  /** `<…@domain>`, unique per recipient and edition. */
+  messageId: string;
+  date: Date;
+}
+
+/** A message ready for a transport: the SMTP envelope and the RFC 5322 bytes. */
+export interface RawMessage {
+  envelope: { from: string; to: string[] };
+  messageId: string;
+  raw: Buffer;
+}
+
+type MessageConfig = Pick<Config, 'from' | 'replyTo' | 'publication' | 'siteUrl' | 'unsubscribe'>;
+
+type Segment = string | RecipientSlot;
+
+/**
+ * Build an edition's message once, so that each recipient's copy is a few
+ * string joins: the headers that do not change and both body parts are
+ * encoded here (quoted-printable, CRLF), split where a per-recipient value
+ * goes. A soft line break on each side of a value lets it be encoded on its
+ * own and dropped in without re-encoding the parts around it. This is the
+ * "render once, personalise cheaply" half of sending; the other half is the
+ * transport taking the bytes as they are.
+ */
+export function prepareRawMessage(
+  rendered: Rendered,
+  config: MessageConfig,
+  options: { subjectPrefix?: string } = {},
+): (recipient: RawRecipient, personal: RawPersonal) => RawMessage {
+  const boundary = `----storyline-${randomBytes(12).toString('hex')}`;
+  const sender = addressparser(config.from, { flatten: true })[0]?.address ?? '';
+  const fixedHeaders = [
+    header('From', formatAddress(config.from)),
+    ...(config.replyTo ? [header('Reply-To', formatAddress(config.replyTo))] : []),
+    header(
+      'Subject',
+      encodeWords(
+        `${options.subjectPrefix ?? ''}${rendered.subject}`.replace(/[\r\n]+/g, ' '),
+        'Q',
+        52,
+      ),
+    ),
+    header('List-Id', encodeWords(listId(config), 'Q', 52)),
+    header('MIME-Version', '1.0'),
+    header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
+  ].join('');
+  const textSegments = segments(rendered.text, rendered.markers);
+  const htmlSegments = segments(rendered.html, rendered.markers);
+  const partHeader = (type: string) =>
+    `--${boundary}\r\n${header('Content-Type', `${type}; charset=utf-8`)}${header('Content-Transfer-Encoding', 'quoted-printable')}\r\n`;
+  const textHead = partHeader('text/plain');
+  const htmlHead = partHeader('text/html');
+  const closing = `\r\n--${boundary}--\r\n`;
+
+  return (recipient, personal) => {
+    const targets = unsubscribeTargets(config, personal.token);
+    const unsubscribeUrl = targets.url ?? targets.mailto ?? config.siteUrl;
+    const name = recipient.name?.trim() || 'reader';
+    const list = [targets.url, targets.mailto].filter(Boolean).map((t) => `<${t}>`);
+    const personalHeaders = [
+      header(
+        'To',
+        formatAddress(
+          recipient.name ? `${quoteName(recipient.name)} <${recipient.email}>` : recipient.email,
+        ),
+      ),
+      header('Date', formatDate(personal.date)),
+      header('Message-ID', personal.messageId),
+      ...(list.length > 0 ? [header('List-Unsubscribe', list.join(', '))] : []),
+      // RFC 8058 one-click needs an https URL that accepts a POST.
+      ...(targets.url?.startsWith('https:')
+        ? [header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click')]
+        : []),
+    ].join('');
+    const raw =
+      fixedHeaders +
+      personalHeaders +
+      '\r\n' +
+      textHead +
+      fill(textSegments, { unsubscribe_url: unsubscribeUrl, name }) +
+      `\r\n${htmlHead}` +
+      fill(htmlSegments, { unsubscribe_url: escapeXml(unsubscribeUrl), name: escapeXml(name) }) +
+      closing;
+    return {
+      envelope: { from: sender, to: [recipient.email] },
+      messageId: personal.messageId,
+      raw: Buffer.from(raw, 'utf8'),
+    };
+  };
+}
+
+/** Split a body at its markers and encode the pieces between them. */
+function segments(body: string, markers: Record<RecipientSlot, string>): Segment[] {
+  const bySlot = Object.entries(markers) as [RecipientSlot, string][];
+  const pattern = new RegExp(bySlot.map(([, marker]) => escapeRegExp(marker)).join('|'), 'g');
+  const result: Segment[] = [];
+  let last = 0;
+  for (const match of body.matchAll(pattern)) {
+    result.push(encodeBody(body.slice(last, match.index)));
+    result.push(bySlot.find(([, marker]) => marker === match[0])?.[0] ?? 'name');
+    last = match.index + match[0].length;
+  }
+  result.push(encodeBody(body.slice(last)));
+  return result;
+}
+
+function fill(parts: Segment[], values: Record<RecipientSlot, string>): string {
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as Segment;
+    // Even indexes hold encoded text, odd ones a slot (see `segments`).
+    out += i % 2 === 0 ? part : `=\r\n${encodeBody(values[part as RecipientSlot])}=\r\n`;
+  }
+  return out;
+}
+
+function encodeBody(text: string): string {
+  return qpWrap(qpEncode(text.replace(/\r?\n/g, '\r\n')), 76);
+}
+
+function header(name: string, value: string): string {
+  return `${foldLines(`${name}: ${value}`, 76)}\r\n`;
+}
+
+/** `Name <address>` with the name encoded when it is not plain ASCII. */
+function formatAddress(value: string): string {
+  const [first] = addressparser(value, { flatten: true });
+  if (!first?.address) return value.replace(/[\r\n]+/g, ' ');
+  if (!first.name) return first.address;
+  const name = /^[\x20-\x7e]*$/.test(first.name)
+    ? quoteName(first.name)
+    : encodeWords(first.name, 'Q', 52);
+  return `${name} <${first.address}>`;
+}
+
+function quoteName(name: string): string {
+  const clean = name.replace(/[\r\n]+/g, ' ').trim();
+  return /^[\w !#$%&'*+\-/=?^`{|}~]*$/.test(clean) ? clean : `"${clean.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** RFC 5322 date in UTC: `Mon, 10 Feb 2014 09:00:00 +0000`. */
+function formatDate(date: Date): string {
+  return date.toUTCString().replace(/GMT$/, '+0000');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
