@@ -1,0 +1,153 @@
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import { addressHash } from './addressHash.js';
+import { secretId } from './secretId.js';
+
+export type SuppressionReason = 'unsubscribed' | 'bounced';
+
+/** One line of `archive/suppressions.jsonl`. Holds no address, only its hash. */
+export interface Suppression {
+  /** `addressHash(address, secret)`. */
+  hash: string;
+  reason: SuppressionReason;
+  /** ISO 8601 time the suppression was recorded. */
+  at: string;
+  /** `secretId(secret)` of the key the hash was made with. */
+  key: string;
+}
+
+export interface ReadSuppressions {
+  hashes: Set<string>;
+  /** One line per problem, `archive/suppressions.jsonl:LINE: …`; the caller prints them. */
+  warnings: string[];
+}
+
+const relativePath = 'archive/suppressions.jsonl';
+const reasons: readonly string[] = ['unsubscribed', 'bounced'] satisfies SuppressionReason[];
+const hashPattern = /^[A-Za-z0-9_-]{22}$/;
+
+export function suppressionsPath(root: string): string {
+  return path.join(root, relativePath);
+}
+
+/** The entry recording that an address must not be mailed again. */
+export function suppressionFor(
+  email: string,
+  reason: SuppressionReason,
+  secret: string,
+  at: Date,
+): Suppression {
+  return { hash: addressHash(email, secret), reason, at: at.toISOString(), key: secretId(secret) };
+}
+
+function lineProblem(text: string, key: string): string | 'other-key' | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return 'Unexpected text that is not JSON, expected one JSON object per line';
+  }
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return 'Unexpected JSON that is not an object, expected `{"hash", "reason", "at"}`';
+  }
+  const { hash, reason, at, key: entryKey } = entry as Record<string, unknown>;
+  if (typeof hash !== 'string' || !hashPattern.test(hash)) {
+    return 'Unexpected `hash`, expected the 22-character address hash';
+  }
+  if (typeof reason !== 'string' || !reasons.includes(reason)) {
+    return 'Unexpected `reason`, expected `unsubscribed` or `bounced`';
+  }
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
+    return 'Unexpected `at`, expected an ISO date-time';
+  }
+  // Entries without a key were written by hand or by an older version; their
+  // hash is trusted to match.
+  if (entryKey !== undefined && entryKey !== key) return 'other-key';
+  return undefined;
+}
+
+/**
+ * The hashes of every suppressed address. A missing file means nobody is
+ * suppressed. A damaged line is skipped with a warning instead of stopping
+ * the send, because one torn line must not block mail to everyone else; the
+ * warnings name the line so it can be repaired. Entries made under another
+ * `STORYLINE_SECRET` can never match and are counted in one warning: the
+ * caller should refuse to mail until the old key is restored, or those
+ * people are mailed after they unsubscribed.
+ */
+export async function readSuppressions(root: string, secret: string): Promise<ReadSuppressions> {
+  const hashes = new Set<string>();
+  const warnings: string[] = [];
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(suppressionsPath(root), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { hashes, warnings };
+    throw error;
+  }
+  const key = secretId(secret);
+  let otherKey = 0;
+  try {
+    let line = 0;
+    for await (const text of handle.readLines({ encoding: 'utf8' })) {
+      line++;
+      if (text.trim() === '') continue;
+      const problem = lineProblem(text, key);
+      if (problem === 'other-key') otherKey++;
+      else if (problem) warnings.push(`${relativePath}:${line}: ${problem}; this line is skipped`);
+      else hashes.add((JSON.parse(text) as Suppression).hash);
+    }
+  } finally {
+    await handle.close();
+  }
+  if (otherKey > 0) {
+    warnings.push(
+      `${relativePath}: Unexpected ${otherKey} ${otherKey === 1 ? 'entry' : 'entries'} made with another STORYLINE_SECRET, expected the current one; these addresses cannot be recognised, so restore the secret they were made with`,
+    );
+  }
+  return { hashes, warnings };
+}
+
+/**
+ * Record a suppression durably: appended, then flushed to the disk before
+ * returning, so a crash right after an unsubscribe never forgets it. If a
+ * crash tore the previous line, a newline is written first so the torn line
+ * stays one bad line instead of corrupting this one.
+ */
+export async function appendSuppression(root: string, entry: Suppression): Promise<void> {
+  const filePath = suppressionsPath(root);
+  await mkdir(path.dirname(filePath), { recursive: true });
+  const handle = await open(filePath, 'a+');
+  let created = false;
+  try {
+    const { size } = await handle.stat();
+    created = size === 0;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    const { hash, reason, at, key } = entry;
+    // Only these fields, so nothing else the caller put on the entry (such
+    // as the address) can reach the committed archive.
+    await handle.appendFile(`${prefix}${JSON.stringify({ hash, reason, at, key })}\n`, 'utf8');
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  if (created) await syncDirectory(path.dirname(filePath));
+}
+
+/** A new file survives a crash only once its folder entry is on disk too. */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(directory, 'r');
+    await handle.sync();
+  } catch {
+    // Windows cannot open or sync a folder; there the file system journals it.
+  } finally {
+    await handle?.close();
+  }
+}
