@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type CommandSpec, commandTable, globalOptions } from './cli/commandTable.js';
 import type { Io } from './cli/Io.js';
+import { redactingStream, secretsIn } from './cli/redact.js';
 import { UsageError } from './cli/UsageError.js';
 import { commandHelp, mainHelp, usageLine } from './cli/usage.js';
 
@@ -11,7 +12,13 @@ export type { Io } from './cli/Io.js';
  * options, run it. Returns the exit code: 0 success, 1 a content or delivery
  * problem, 2 a usage error.
  */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  const secrets = secretsIn(rawIo.env);
+  const io: Io = {
+    ...rawIo,
+    stdout: redactingStream(rawIo.stdout, secrets),
+    stderr: redactingStream(rawIo.stderr, secrets),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(mainHelp());
@@ -41,7 +48,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await module.run({ values: parsed.values, positionals: parsed.positionals, io });
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, command, error);
-    throw error;
+    // Unexpected: say it through the redacting streams, never with a raw stack
+    // that might quote a secret (STORYLINE_DEBUG=1 shows the stack, redacted).
+    const detail = io.env.STORYLINE_DEBUG
+      ? ((error as Error).stack ?? String(error))
+      : String((error as Error).message ?? error);
+    io.stderr.write(`storyline ${command.name}: ${detail}\n`);
+    return 1;
   }
 }
 

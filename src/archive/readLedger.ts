@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { reportProblem } from '../diagnostics/reportProblem.js';
-import type { EditionRecord, ShardStatus } from './EditionRecord.js';
+import { archiveDir } from './archivePaths.js';
+import { addCounts, type EditionRecord, type ShardStatus } from './EditionRecord.js';
 
 export interface Ledger {
   /** Every edition in the archive, oldest first. */
@@ -26,13 +27,11 @@ export interface LedgerResult {
  * the next send resumes it rather than skipping or re-mailing its updates.
  */
 export async function readLedger(root: string): Promise<LedgerResult> {
-  const archive = path.join(root, 'archive');
   const files: VFile[] = [];
   let names: string[];
   try {
-    names = (await readdir(archive, { withFileTypes: true }))
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name);
+    const entries = await readdir(archiveDir(root), { withFileTypes: true });
+    names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       return { ledger: { editions: [], sent: new Set(), inProgress: undefined }, files };
@@ -41,17 +40,11 @@ export async function readLedger(root: string): Promise<LedgerResult> {
   }
   const editions: EditionRecord[] = [];
   for (const name of names.sort()) {
-    const filePath = path.join(archive, name, 'edition.json');
-    const record = await readJson<EditionRecord>(filePath, files);
-    if (!record) continue;
-    if (
-      !record.complete &&
-      record.shards > 1 &&
-      (await allShardsComplete(path.join(archive, name), record.shards, files))
-    ) {
-      record.complete = true;
-    }
-    editions.push(record);
+    const dir = path.join(archiveDir(root), name);
+    const record =
+      (await readJson<EditionRecord>(path.join(dir, 'edition.json'), files)) ??
+      (await fromShards(dir, files));
+    if (record) editions.push(record);
   }
   editions.sort(
     (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id),
@@ -61,23 +54,42 @@ export async function readLedger(root: string): Promise<LedgerResult> {
   return { ledger: { editions, sent, inProgress }, files };
 }
 
-async function allShardsComplete(dir: string, shards: number, files: VFile[]): Promise<boolean> {
-  for (let shard = 1; shard <= shards; shard++) {
-    const status = await readJson<ShardStatus>(
-      path.join(dir, `status.${shard}-of-${shards}.json`),
-      files,
-      true,
-    );
-    if (!status?.complete) return false;
+/** An edition being sent in shards has no edition.json until all are done: read the shards'. */
+async function fromShards(dir: string, files: VFile[]): Promise<EditionRecord | undefined> {
+  const names = (await readdir(dir)).filter((n) => /^status\.\d+-of-\d+\.json$/.test(n)).sort();
+  const statuses: ShardStatus[] = [];
+  for (const name of names) {
+    const status = await readJson<ShardStatus>(path.join(dir, name), files);
+    if (status) statuses.push(status);
   }
-  return true;
+  const [first] = statuses;
+  if (!first) return undefined;
+  const {
+    shard: _shard,
+    of,
+    startedAt,
+    finishedAt: _finishedAt,
+    counts: _counts,
+    complete: _complete,
+    ...description
+  } = first;
+  const complete = statuses.length === of && statuses.every((s) => s.complete);
+  return {
+    ...description,
+    shards: of,
+    startedAt: statuses.map((s) => s.startedAt).sort()[0] ?? startedAt,
+    finishedAt: complete
+      ? (statuses
+          .map((s) => s.finishedAt ?? '')
+          .sort()
+          .at(-1) ?? null)
+      : null,
+    counts: addCounts(statuses.map((s) => s.counts)),
+    complete,
+  };
 }
 
-async function readJson<T>(
-  filePath: string,
-  files: VFile[],
-  optional = false,
-): Promise<T | undefined> {
+async function readJson<T>(filePath: string, files: VFile[]): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(filePath, 'utf8');
@@ -88,11 +100,10 @@ async function readJson<T>(
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    if (optional) return undefined;
     const file = new VFile({ path: filePath, value: text });
     reportProblem(
       file,
-      `Unexpected archive file that is not JSON (${(error as Error).message}), expected the edition record storyline wrote; restore it from git`,
+      `Unexpected archive file that is not JSON (${(error as Error).message}), expected the record storyline wrote; restore it from git`,
       undefined,
       'archive',
     );

@@ -109,4 +109,33 @@ export const commandTable: readonly CommandSpec[] = [
     },
     load: () => import('../commands/previewCommand.js'),
   },
+  {
+    name: 'send',
+    positionals: { min: 0, max: 0 },
+    summary:
+      'mail the pending edition to every subscriber exactly once (resumable), or a test copy',
+    options: {
+      to: {
+        type: 'string',
+        value: 'ADDR',
+        description: 'send one test copy to ADDR, subject prefixed [TEST]; not recorded',
+      },
+      'dry-run': {
+        type: 'boolean',
+        description: 'render and count recipients; send and write nothing',
+      },
+      shard: {
+        type: 'string',
+        value: 'i/n',
+        description: 'send only the i-th of n parts of the list (by address hash)',
+      },
+      subscribers: {
+        type: 'string',
+        value: 'FILE',
+        description:
+          'subscriber CSV (default: $STORYLINE_SUBSCRIBERS, subscribers.csv, subscribers.example.csv)',
+      },
+    },
+    load: () => import('../commands/sendCommand.js'),
+  },
 ];

@@ -47,8 +47,6 @@ const timeZone = z.string().superRefine((value, ctx) => {
   }
 });
 
-const positive = z.number().positive();
-
 /**
  * `storyline.config.json`. Every field has a default so a fresh clone runs
  * with no config at all; the sample ships one to show every field.
@@ -100,12 +98,16 @@ export const configSchema = z.strictObject({
     }),
   send: z
     .strictObject({
-      /** Messages per second, across all connections. */
-      rate: positive.default(10),
+      /** Messages per second, across all connections; 0 for no limit. */
+      rate: z.number().min(0).default(10),
       /** Messages in flight at once (pooled SMTP connections). */
       concurrency: z.number().int().min(1).max(100).default(5),
+      /** Further tries after a temporary failure (4xx, timeout, dropped connection) before deferring to the next run. */
+      retries: z.number().int().min(0).max(10).default(3),
+      /** Seconds before the first retry; each further one waits twice as long, give or take half. */
+      retryDelay: z.number().min(0).max(600).default(2),
     })
-    .default({ rate: 10, concurrency: 5 }),
+    .default({ rate: 10, concurrency: 5, retries: 3, retryDelay: 2 }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,52 @@
+/**
+ * The values that must never be printed: the SMTP password (and the URL
+ * that holds it), STORYLINE_SECRET and the DKIM key. Every line a command
+ * writes goes through `redact`, so an error message quoting one of them
+ * (from a library, say) still shows only `***`.
+ */
+export function secretsIn(env: NodeJS.ProcessEnv): string[] {
+  const secrets: string[] = [];
+  const add = (value: string | undefined) => {
+    if (value && value.length >= 4) secrets.push(value);
+  };
+  add(env.STORYLINE_SECRET);
+  add(env.DKIM_PRIVATE_KEY);
+  if (env.SMTP_URL) {
+    add(env.SMTP_URL);
+    try {
+      const url = new URL(env.SMTP_URL);
+      add(decodeURIComponent(url.password));
+      add(url.password);
+    } catch {}
+  }
+  // Longest first, so a value containing another is replaced whole.
+  return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.replaceAll(secret, '***');
+  return out;
+}
+
+/** A stream wrapper that redacts every write. */
+export function redactingStream<T extends NodeJS.WritableStream>(
+  stream: T,
+  secrets: readonly string[],
+): T {
+  if (secrets.length === 0) return stream;
+  return new Proxy(stream, {
+    get(target, property, receiver) {
+      if (property === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...args: unknown[]) => boolean).call(
+            target,
+            typeof chunk === 'string' ? redact(chunk, secrets) : chunk,
+            ...rest,
+          );
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,260 @@
+import path from 'node:path';
+import { VFile } from 'vfile';
+import { journalPath, type Shard } from '../archive/archivePaths.js';
+import type { CommandContext } from '../cli/commandTable.js';
+import type { Io } from '../cli/Io.js';
+import { UsageError } from '../cli/UsageError.js';
+import { addressHash, shardOf } from '../deliver/addressHash.js';
+import { isFinal, Journal } from '../deliver/Journal.js';
+import { parseShard } from '../deliver/parseShard.js';
+import { formatDuration, progressReporter } from '../deliver/progressReporter.js';
+import { readSubscribers } from '../deliver/readSubscribers.js';
+import { resolveSecret } from '../deliver/secret.js';
+import { type SendReport, sendEdition } from '../deliver/sendEdition.js';
+import { sendTestCopy } from '../deliver/sendTestCopy.js';
+import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
+import { readSuppressions } from '../deliver/suppressions.js';
+import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import { formatProblem } from '../diagnostics/formatProblem.js';
+import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
+import { loadProject, type Project } from '../project/loadProject.js';
+import { renderForProject } from '../project/renderForProject.js';
+import { loadTemplate } from '../render/loadTemplate.js';
+import type { Rendered } from '../render/Rendered.js';
+
+export interface SendCommandOptions {
+  root: string;
+  io: Io;
+  to?: string | undefined;
+  dryRun?: boolean;
+  shard?: Shard | undefined;
+  subscribers?: string | undefined;
+  /** Stops the send as SIGINT or SIGTERM would. */
+  signal?: AbortSignal;
+}
+
+/**
+ * `storyline send`: mail the pending edition to every subscriber (or a test
+ * copy to one address, or count it with `--dry-run`). Returns the exit code:
+ * 0 when every recipient has a final outcome and none is deferred.
+ */
+export async function send(options: SendCommandOptions): Promise<number> {
+  const { io } = options;
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  const project = await loadProject(options.root, io.now());
+  const template = await loadTemplate(project.root, project.config);
+  const problems = collectProblems([...project.files, ...template.files]);
+  for (const problem of problems) err(formatProblem(problem, io.cwd));
+  if (!project.story || problems.some((p) => p.fatal)) {
+    err('Nothing was sent: fix the problems above (storyline check lists them)');
+    return 1;
+  }
+  const { story, config, sent, inProgress } = project;
+  const pending = planPendingEdition(story, sent, config, inProgress);
+  const newest = story.updates.findLast((u) => !u.draft);
+  const edition =
+    pending ?? (options.to && newest ? planEditionById(story, newest.id, sent, config) : undefined);
+  if (!edition) {
+    out('Nothing to send: every update has been mailed.');
+    return 0;
+  }
+  const render = await renderForProject(project, edition, template);
+  for (const problem of collectProblems(render.files)) err(formatProblem(problem, io.cwd));
+  if (!render.rendered) {
+    err('Nothing was sent: the template has problems');
+    return 1;
+  }
+  const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
+  const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
+  if (warning) err(`warning: ${warning}`);
+
+  if (options.to) return sendTest(project, render.rendered, options.to, secret, io);
+  if (options.dryRun) return dryRun(project, render.rendered, secret, options);
+
+  const source = await resolveSubscriberSource({
+    root: project.root,
+    flag: options.subscribers,
+    env: io.env,
+  });
+  const listFile = new VFile({ path: source.path });
+  const suppressions = await readSuppressions(project.root, secret);
+  for (const line of suppressions.warnings) err(line);
+  if (suppressions.warnings.some((w) => w.includes('another STORYLINE_SECRET'))) {
+    err(
+      'Nothing was sent: some unsubscribes were recorded with another STORYLINE_SECRET and would not be honoured',
+    );
+    return 1;
+  }
+  const transport = transportFromEnv(io.env, project.root, edition.id, config);
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    if (controller.signal.aborted) return;
+    err(`\n${signal}: taking no new recipients; finishing the messages in flight…`);
+    controller.abort();
+  };
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  options.signal?.addEventListener('abort', () => stop('stopped'), { once: true });
+  out(
+    `Sending ${edition.id} ("${edition.subject}") via ${transport.description}${options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : ''}`,
+  );
+  out(`Subscribers: ${path.relative(io.cwd, source.path) || source.path}`);
+  const progress = progressReporter(io.stderr);
+  let report: SendReport;
+  try {
+    report = await sendEdition({
+      root: project.root,
+      rendered: render.rendered,
+      config,
+      transport,
+      subscribersPath: source.path,
+      listFile,
+      secret,
+      shard: options.shard,
+      signal: controller.signal,
+      now: io.now,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.finish();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    await transport.close();
+  }
+  for (const problem of collectProblems([listFile])) err(formatProblem(problem, io.cwd));
+  if (listFile.messages.some((m) => m.fatal)) return 1;
+  printSummary(report, io);
+  if (report.possibleDuplicates > 0) {
+    err(
+      `warning: ${report.possibleDuplicates} recipient${report.possibleDuplicates === 1 ? ' was' : 's were'} being sent to when the last run stopped; they were sent again and may have this edition twice`,
+    );
+  }
+  if (report.stopped) {
+    err(
+      `Stopped (${report.stopped}) with ${report.counts.deferred} recipients to go: resume with \`storyline send\``,
+    );
+    return 1;
+  }
+  if (report.counts.deferred > 0) {
+    err(
+      `${report.counts.deferred} deferred after temporary failures: run \`storyline send\` again to retry them`,
+    );
+    return 1;
+  }
+  if (!report.editionComplete)
+    out('This shard is complete; the edition is complete when every shard is.');
+  return 0;
+}
+
+async function sendTest(
+  project: Project,
+  rendered: Rendered,
+  to: string,
+  secret: string,
+  io: Io,
+): Promise<number> {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
+    throw new UsageError(`--to takes one address such as you@example.org`);
+  const transport = transportFromEnv(io.env, project.root, 'test', project.config);
+  try {
+    await sendTestCopy({
+      rendered,
+      to,
+      config: project.config,
+      transport,
+      token: createUnsubscribeToken(to, secret),
+      now: io.now(),
+    });
+  } finally {
+    await transport.close();
+  }
+  io.stdout.write(
+    `Sent a test copy of ${rendered.edition.id} to ${to} via ${transport.description} (not recorded as a delivery)\n`,
+  );
+  return 0;
+}
+
+async function dryRun(
+  project: Project,
+  rendered: Rendered,
+  secret: string,
+  options: SendCommandOptions,
+): Promise<number> {
+  const { io } = options;
+  const source = await resolveSubscriberSource({
+    root: project.root,
+    flag: options.subscribers,
+    env: io.env,
+  });
+  const listFile = new VFile({ path: source.path });
+  const { hashes: suppressed } = await readSuppressions(project.root, secret);
+  const journal = Journal.peek(journalPath(project.root, rendered.edition.id, options.shard));
+  let total = 0;
+  let done = 0;
+  let skipSuppressed = 0;
+  for await (const subscriber of readSubscribers(source.path, listFile)) {
+    const { shard } = options;
+    if (
+      shard &&
+      shard.count > 1 &&
+      shardOf(subscriber.email, secret, shard.count) !== shard.index - 1
+    )
+      continue;
+    total++;
+    const hash = addressHash(subscriber.email, secret);
+    if (isFinal(journal.get(hash)?.status)) done++;
+    else if (suppressed.has(hash)) skipSuppressed++;
+  }
+  for (const problem of collectProblems([listFile]))
+    io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
+  const toSend = total - done - skipSuppressed;
+  io.stdout.write(
+    `Dry run: ${rendered.edition.id} ("${rendered.subject}", ${(Buffer.byteLength(rendered.html) / 1024).toFixed(1)} KB HTML) would go to ${toSend} of ${total} subscribers in ${path.relative(io.cwd, source.path) || source.path} (${done} already done, ${skipSuppressed} suppressed). Nothing was sent or written.\n`,
+  );
+  return listFile.messages.some((m) => m.fatal) ? 1 : 0;
+}
+
+function printSummary(report: SendReport, io: Io): void {
+  const seconds = report.durationMs / 1000;
+  const rows: [string, string][] = [
+    ['sent', String(report.counts.sent)],
+    ['failed', String(report.counts.failed)],
+    ['suppressed', String(report.counts.suppressed)],
+    ['deferred', String(report.counts.deferred)],
+    ['this run', `${report.sentNow} sent, ${report.skipped} already done`],
+    ['duration', formatDuration(report.durationMs)],
+    ['rate', `${(seconds > 0 ? report.sentNow / seconds : 0).toFixed(1)} messages/s`],
+  ];
+  io.stdout.write(`\n${report.editionId}: ${report.total} recipients\n`);
+  for (const [label, value] of rows) io.stdout.write(`  ${label.padEnd(11)}${value}\n`);
+  io.stdout.write(`  journal    ${path.relative(io.cwd, report.journal)}\n`);
+}
+
+export async function run({ values, io }: CommandContext): Promise<number> {
+  const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
+  let shard: Shard | undefined;
+  if (typeof values.shard === 'string') {
+    shard = parseShard(values.shard);
+    if (!shard)
+      throw new UsageError(
+        `--shard takes i/n with 1 ≤ i ≤ n, such as 2/4, not \`${values.shard}\``,
+      );
+  }
+  if (values.to !== undefined && (values['dry-run'] || shard)) {
+    throw new UsageError('--to sends one test copy; it does not go with --dry-run or --shard');
+  }
+  return send({
+    root,
+    io,
+    to: typeof values.to === 'string' ? values.to : undefined,
+    dryRun: values['dry-run'] === true,
+    shard,
+    subscribers:
+      typeof values.subscribers === 'string' ? path.resolve(io.cwd, values.subscribers) : undefined,
+  });
+}

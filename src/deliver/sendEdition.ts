@@ -1,0 +1,406 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import {
+  editionRecordPath,
+  journalPath,
+  type Shard,
+  shardStatusPath,
+} from '../archive/archivePaths.js';
+import {
+  addCounts,
+  type DeliveryCounts,
+  describeEdition,
+  type EditionRecord,
+  emptyCounts,
+  type ShardStatus,
+} from '../archive/EditionRecord.js';
+import type { Config } from '../config/configSchema.js';
+import type { Rendered } from '../render/Rendered.js';
+import { writeFileAtomic } from '../util/writeFileAtomic.js';
+import { acquireLock } from './acquireLock.js';
+import { addressHash, shardOf } from './addressHash.js';
+import { classifyFailure, type Failure, isHardBounce, retryDelayMs } from './classifyFailure.js';
+import { isFinal, Journal } from './Journal.js';
+import { messageIdFor } from './messageIdFor.js';
+import { rateLimiter, sleep } from './rateLimiter.js';
+import { prepareRawMessage } from './rawMessage.js';
+import { readSubscribers, type Subscriber } from './readSubscribers.js';
+import { appendSuppression, readSuppressions, suppressionFor } from './suppressions.js';
+import type { Transport } from './transports/Transport.js';
+import { createUnsubscribeToken } from './unsubscribeToken.js';
+
+export interface SendProgress {
+  /** Recipients with an outcome in this run or an earlier one. */
+  done: number;
+  total: number;
+  /** Sent in this run. */
+  sentNow: number;
+  elapsedMs: number;
+}
+
+export interface SendOptions {
+  root: string;
+  rendered: Rendered;
+  config: Config;
+  transport: Transport;
+  /** The subscriber list (CSV); problems in it go on `listFile`. */
+  subscribersPath: string;
+  listFile: VFile;
+  secret: string;
+  shard?: Shard | undefined;
+  /** Aborting stops taking recipients; those in flight finish and are journaled. */
+  signal: AbortSignal;
+  now: () => Date;
+  onProgress?: (progress: SendProgress) => void;
+}
+
+export interface SendReport {
+  editionId: string;
+  /** Recipients in the list (in this shard), after invalid and duplicate rows. */
+  total: number;
+  /** Outcomes over every run of this edition (this shard). */
+  counts: DeliveryCounts;
+  /** Messages accepted by the transport in this run. */
+  sentNow: number;
+  /** Recipients already done before this run started. */
+  skipped: number;
+  /** In flight when an earlier run stopped: sent again, so they may have it twice. */
+  possibleDuplicates: number;
+  durationMs: number;
+  /** Every recipient has a final outcome and none is deferred. */
+  complete: boolean;
+  /** Whether every shard of the edition is complete (the same as `complete` unsplit). */
+  editionComplete: boolean;
+  /** Why the run stopped before the end: a signal, or an error no retry can fix. */
+  stopped?: string;
+  journal: string;
+}
+
+interface Pending {
+  subscriber: Subscriber;
+  hash: string;
+  attempt: number;
+  dueAt: number;
+}
+
+/**
+ * Mail an edition to every subscriber exactly once, resumably. The message
+ * is built once; each recipient's copy only changes its To, Message-ID and
+ * unsubscribe token. Every outcome is journaled before the next recipient is
+ * taken, so a rerun skips whoever has one. Temporary failures are retried
+ * with backoff while the others go on; after the last try they are deferred
+ * to the next run. Permanent ones are recorded and never retried; hard
+ * bounces are suppressed for later editions.
+ */
+export async function sendEdition(options: SendOptions): Promise<SendReport> {
+  const { root, rendered, config, transport, secret, shard, signal } = options;
+  const { edition } = rendered;
+  const startedAt = options.now();
+  const started = performance.now();
+  const release = await acquireLock(
+    path.join(
+      root,
+      '.storyline',
+      'locks',
+      `${edition.id}${shard ? `.${shard.index}-of-${shard.count}` : ''}.lock`,
+    ),
+    startedAt,
+  );
+  let journal: Journal | undefined;
+  try {
+    await recordStart(options, startedAt);
+    journal = await Journal.open(journalPath(root, edition.id, shard));
+    const possibleDuplicates = journal.inFlight().length;
+    const { hashes: suppressed } = await readSuppressions(root, secret);
+
+    const inShard = (s: Subscriber) =>
+      !shard || shard.count === 1 || shardOf(s.email, secret, shard.count) === shard.index - 1;
+    // A first pass counts the list for progress and ETA without holding it in memory.
+    let total = 0;
+    for await (const s of readSubscribers(options.subscribersPath, new VFile()))
+      if (inShard(s)) total++;
+
+    const build = prepareRawMessage(rendered, config);
+    const limit = rateLimiter(config.send.rate);
+    const retryBase = config.send.retryDelay * 1000;
+    const maxAttempts = config.send.retries + 1;
+    const retries: Pending[] = [];
+    const list = readSubscribers(options.subscribersPath, options.listFile)[Symbol.asyncIterator]();
+    let listDone = false;
+    let done = 0;
+    let skipped = 0;
+    let sentNow = 0;
+    let stopped: string | undefined;
+    let consecutiveConnectionFailures = 0;
+    // Every recipient of the list met in this pass, to count outcomes over the
+    // list as it is now (not over addresses since removed from it).
+    const seen = new Set<string>();
+    const j = journal;
+    const stamp = () => options.now().toISOString();
+    const report = () =>
+      options.onProgress?.({ done, total, sentNow, elapsedMs: performance.now() - started });
+
+    const nextFromList = async (): Promise<Pending | undefined> => {
+      while (!listDone) {
+        const next = await list.next();
+        if (next.done) {
+          listDone = true;
+          return undefined;
+        }
+        const subscriber = next.value;
+        if (!inShard(subscriber)) continue;
+        const hash = addressHash(subscriber.email, secret);
+        seen.add(hash);
+        if (isFinal(j.last(hash)?.status)) {
+          done++;
+          skipped++;
+          continue;
+        }
+        if (suppressed.has(hash)) {
+          j.append({ at: stamp(), hash, status: 'suppressed' });
+          done++;
+          continue;
+        }
+        return { subscriber, hash, attempt: (j.last(hash)?.attempt ?? 0) + 1, dueAt: 0 };
+      }
+      return undefined;
+    };
+
+    const attempt = async (item: Pending): Promise<void> => {
+      const { subscriber, hash } = item;
+      const message = build(subscriber, {
+        token: createUnsubscribeToken(subscriber.email, secret),
+        // The same per recipient and edition: a resend after a crash carries the
+        // same Message-ID, which lets mail systems drop the second copy.
+        messageId: messageIdFor(config.from, `${edition.id}.${hash.slice(0, 16)}`),
+        date: options.now(),
+      });
+      j.append({ at: stamp(), hash, status: 'sending', attempt: item.attempt });
+      let failure: Failure | undefined;
+      try {
+        const delivery = await transport.send(message);
+        const replyCode = /^([2-5]\d\d)\b/.exec(delivery.response)?.[1];
+        j.append({
+          at: stamp(),
+          hash,
+          status: 'sent',
+          ...(replyCode ? { code: Number(replyCode) } : {}),
+          messageId: delivery.messageId,
+          attempt: item.attempt,
+        });
+        done++;
+        sentNow++;
+        consecutiveConnectionFailures = 0;
+        return;
+      } catch (error) {
+        failure = classifyFailure(error);
+      }
+      consecutiveConnectionFailures =
+        failure.code === undefined ? consecutiveConnectionFailures + 1 : 0;
+      const code = failure.code !== undefined ? { code: failure.code } : {};
+      if (failure.kind === 'fatal') {
+        j.append({ at: stamp(), hash, status: 'deferred', attempt: item.attempt, ...code });
+        stopped ??= `the mail server refused the connection for every message: ${failure.reason}`;
+        return;
+      }
+      if (failure.kind === 'permanent') {
+        j.append({ at: stamp(), hash, status: 'failed', attempt: item.attempt, ...code });
+        if (isHardBounce(failure))
+          await appendSuppression(
+            root,
+            suppressionFor(subscriber.email, 'bounced', secret, options.now()),
+          );
+        done++;
+        return;
+      }
+      if (item.attempt >= maxAttempts || signal.aborted) {
+        j.append({ at: stamp(), hash, status: 'deferred', attempt: item.attempt, ...code });
+        done++;
+        return;
+      }
+      j.append({ at: stamp(), hash, status: 'retrying', attempt: item.attempt, ...code });
+      retries.push({
+        ...item,
+        attempt: item.attempt + 1,
+        dueAt: performance.now() + retryDelayMs(item.attempt, retryBase),
+      });
+      if (consecutiveConnectionFailures >= 20) {
+        stopped ??= `20 messages in a row could not reach ${transport.description}: ${failure.reason}`;
+      }
+    };
+
+    // Each worker keeps one message in flight. A recipient waiting for a retry
+    // is set aside, so nobody else waits on it.
+    const worker = async (): Promise<void> => {
+      while (!signal.aborted && !stopped) {
+        const now = performance.now();
+        const dueIndex = retries.findIndex((r) => r.dueAt <= now);
+        let item: Pending | undefined = dueIndex >= 0 ? retries.splice(dueIndex, 1)[0] : undefined;
+        item ??= await nextFromList();
+        if (!item) {
+          if (listDone && retries.length === 0) return;
+          const soonest = Math.min(...retries.map((r) => r.dueAt));
+          await sleep(Math.max(5, Math.min(250, soonest - performance.now())), signal);
+          continue;
+        }
+        await limit(signal);
+        if (signal.aborted || stopped) {
+          if (item.attempt > 1) retries.push(item);
+          break;
+        }
+        await attempt(item);
+        report();
+      }
+    };
+
+    const ticker = setInterval(report, 500);
+    try {
+      await Promise.all(Array.from({ length: config.send.concurrency }, worker));
+    } finally {
+      clearInterval(ticker);
+    }
+    // Whoever waits for a retry when the run stops is deferred to the next run.
+    for (const item of retries) {
+      j.append({ at: stamp(), hash: item.hash, status: 'deferred', attempt: item.attempt - 1 });
+    }
+    if (signal.aborted) stopped ??= 'interrupted';
+    report();
+
+    const counts = emptyCounts();
+    for (const hash of seen) {
+      const status = j.last(hash)?.status;
+      if (status === 'sent' || status === 'failed' || status === 'suppressed') counts[status]++;
+    }
+    // Deferred: everyone in the list without a final outcome yet, reached or not.
+    counts.deferred = total - counts.sent - counts.failed - counts.suppressed;
+    const complete = !stopped && listDone && counts.deferred === 0;
+    if (complete) {
+      // A finished edition keeps one line per recipient: its outcome.
+      j.sync();
+      await writeFileAtomic(j.path, j.compacted());
+    }
+    const finishedAt = options.now();
+    const editionComplete = await recordEnd(options, startedAt, finishedAt, counts, complete);
+    return {
+      editionId: edition.id,
+      total,
+      counts,
+      sentNow,
+      skipped,
+      possibleDuplicates,
+      durationMs: performance.now() - started,
+      complete,
+      editionComplete,
+      ...(stopped ? { stopped } : {}),
+      journal: j.path,
+    };
+  } finally {
+    journal?.close();
+    await release();
+  }
+}
+
+/** Mark the edition as in progress, keeping the first start time across runs. */
+async function recordStart(options: SendOptions, startedAt: Date): Promise<void> {
+  const { root, rendered, shard } = options;
+  const id = rendered.edition.id;
+  if (shard && shard.count > 1) {
+    const existing = await readJsonFile<ShardStatus>(shardStatusPath(root, id, shard));
+    const status: ShardStatus = existing ?? {
+      ...describeEdition(rendered.edition),
+      shard: shard.index,
+      of: shard.count,
+      startedAt: startedAt.toISOString(),
+      finishedAt: null,
+      counts: emptyCounts(),
+      complete: false,
+    };
+    await writeJson(shardStatusPath(root, id, shard), status);
+    return;
+  }
+  const existing = await readJsonFile<EditionRecord>(editionRecordPath(root, id));
+  if (existing?.shards && existing.shards > 1) {
+    throw new Error(
+      `edition ${id} is being sent in ${existing.shards} shards; run each with --shard i/${existing.shards}`,
+    );
+  }
+  const record: EditionRecord = existing ?? {
+    ...describeEdition(rendered.edition),
+    shards: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    counts: emptyCounts(),
+    complete: false,
+  };
+  await writeJson(editionRecordPath(root, id), record);
+}
+
+/** Write the outcome; returns whether the whole edition (every shard) is complete. */
+async function recordEnd(
+  options: SendOptions,
+  startedAt: Date,
+  finishedAt: Date,
+  counts: DeliveryCounts,
+  complete: boolean,
+): Promise<boolean> {
+  const { root, rendered, shard } = options;
+  const id = rendered.edition.id;
+  if (!shard || shard.count === 1) {
+    const record = (await readJsonFile<EditionRecord>(
+      editionRecordPath(root, id),
+    )) as EditionRecord;
+    await writeJson(editionRecordPath(root, id), {
+      ...record,
+      finishedAt: complete ? finishedAt.toISOString() : null,
+      counts,
+      complete,
+    });
+    return complete;
+  }
+  const statusPath = shardStatusPath(root, id, shard);
+  const status = (await readJsonFile<ShardStatus>(statusPath)) as ShardStatus;
+  await writeJson(statusPath, {
+    ...status,
+    finishedAt: complete ? finishedAt.toISOString() : null,
+    counts,
+    complete,
+  });
+  const all: ShardStatus[] = [];
+  for (let index = 1; index <= shard.count; index++) {
+    const other = await readJsonFile<ShardStatus>(
+      shardStatusPath(root, id, { index, count: shard.count }),
+    );
+    if (!other?.complete) return false;
+    all.push(other);
+  }
+  // Every shard is done: edition.json is written from the shards' files alone,
+  // so whichever shard gets here writes the same bytes.
+  const record: EditionRecord = {
+    ...describeEdition(rendered.edition),
+    shards: shard.count,
+    startedAt: all.map((s) => s.startedAt).sort()[0] ?? startedAt.toISOString(),
+    finishedAt:
+      all
+        .map((s) => s.finishedAt ?? '')
+        .sort()
+        .at(-1) ?? null,
+    counts: addCounts(all.map((s) => s.counts)),
+    complete: true,
+  };
+  await writeJson(editionRecordPath(root, id), record);
+  return true;
+}
+
+async function readJsonFile<T>(filePath: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(filePath, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function writeJson(filePath: string, value: unknown): Promise<void> {
+  return writeFileAtomic(filePath, `${JSON.stringify(value, null, 2)}\n`);
+}
