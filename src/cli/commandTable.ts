@@ -138,4 +138,12 @@ export const commandTable: readonly CommandSpec[] = [
     },
     load: () => import('../commands/sendCommand.js'),
   },
+  {
+    name: 'unsubscribe',
+    args: '<email|token>',
+    positionals: { min: 1, max: 1 },
+    summary: 'add an address (or the token from its unsubscribe link) to the suppression list',
+    options: {},
+    load: () => import('../commands/unsubscribeCommand.js'),
+  },
 ];
