@@ -139,6 +139,20 @@ export const commandTable: readonly CommandSpec[] = [
     load: () => import('../commands/sendCommand.js'),
   },
   {
+    name: 'publish',
+    positionals: { min: 0, max: 0 },
+    summary: 'check, build, send the pending edition and update archive/: what CI runs on main',
+    options: {},
+    load: () => import('../commands/publishCommand.js'),
+  },
+  {
+    name: 'status',
+    positionals: { min: 0, max: 0 },
+    summary: 'pending updates, the editions sent with their delivery counts, and what to do next',
+    options: {},
+    load: () => import('../commands/statusCommand.js'),
+  },
+  {
     name: 'unsubscribe',
     args: '<email|token>',
     positionals: { min: 1, max: 1 },

@@ -89,18 +89,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return { status: 'failed', problems };
 
   const built: BuiltEdition[] = [];
-  for (const item of rendered) built.push(await writeEdition(item, options, project.config));
+  for (const item of rendered)
+    built.push(await writeEditionFiles(item, options.out, project.config, options.now));
   return { status: 'built', editions: built, problems };
 }
 
-async function writeEdition(
+/** Write one rendered edition's build files into `<out>/<edition-id>/`. */
+export async function writeEditionFiles(
   rendered: Rendered,
-  options: BuildOptions,
+  out: string,
   config: Config,
+  now: Date,
 ): Promise<BuiltEdition> {
   const { edition } = rendered;
-  const dir = path.join(options.out, edition.id);
-  const message = previewCopy(rendered, config, options.now);
+  const dir = path.join(out, edition.id);
+  const message = previewCopy(rendered, config, now);
   const { eml } = message;
   const sizes = {
     html: Buffer.byteLength(message.html),

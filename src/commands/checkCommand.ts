@@ -8,7 +8,8 @@ import { problemToJson } from '../diagnostics/problemToJson.js';
 import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
 import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
-import { loadTemplate } from '../render/loadTemplate.js';
+import { loadTemplate, type TemplateResult } from '../render/loadTemplate.js';
+import type { Rendered } from '../render/Rendered.js';
 
 export interface CheckOptions {
   root: string;
@@ -19,6 +20,9 @@ export interface CheckOptions {
 
 export interface CheckResult {
   project: Project;
+  template: TemplateResult;
+  /** The pending edition, rendered, when there is one and nothing stopped it. */
+  pending: Rendered | undefined;
   /** Errors and warnings, ordered by file and position. */
   problems: VFileMessage[];
   ok: boolean;
@@ -35,15 +39,26 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const project = await loadProject(options.root, options.now);
   const template = await loadTemplate(project.root, project.config);
   const files: VFile[] = [...project.files, ...template.files];
+  let pending: Rendered | undefined;
   const { story } = project;
   if (story && template.template && !collectProblems(files).some((p) => p.fatal)) {
     const newest = story.updates.findLast((u) => !u.draft);
+    const pendingEdition = planPendingEdition(
+      story,
+      project.sent,
+      project.config,
+      project.inProgress,
+    );
     const edition =
-      planPendingEdition(story, project.sent, project.config, project.inProgress) ??
+      pendingEdition ??
       (newest
         ? planEditionById(story, newest.id, project.sent, project.config, project.inProgress)
         : undefined);
-    if (edition) files.push(...(await renderForProject(project, edition, template)).files);
+    if (edition) {
+      const result = await renderForProject(project, edition, template);
+      files.push(...result.files);
+      if (pendingEdition) pending = result.rendered;
+    }
   }
   const problems = collectProblems(files);
   if (options.strict) for (const problem of problems) problem.fatal = true;
@@ -61,7 +76,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       summary += `\nDrafts are never sent; remove \`draft: true\` when ready: ${names}`;
     }
   }
-  return { project, problems, ok: errors === 0 && story !== undefined, summary };
+  const ok = errors === 0 && story !== undefined;
+  return { project, template, pending: ok ? pending : undefined, problems, ok, summary };
 }
 
 export async function run({ values, io }: CommandContext): Promise<number> {

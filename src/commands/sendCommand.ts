@@ -74,6 +74,24 @@ export async function send(options: SendCommandOptions): Promise<number> {
   if (options.to) return sendTest(project, render.rendered, options.to, secret, io);
   if (options.dryRun) return dryRun(project, render.rendered, secret, options);
 
+  return deliver(project, render.rendered, secret, options);
+}
+
+/**
+ * Mail a rendered edition to the subscriber list: the part of `storyline
+ * send` after loading and rendering, shared with `storyline publish`.
+ */
+export async function deliver(
+  project: Project,
+  rendered: Rendered,
+  secret: string,
+  options: SendCommandOptions,
+): Promise<number> {
+  const { io } = options;
+  const { config } = project;
+  const { edition } = rendered;
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
   const source = await resolveSubscriberSource({
     root: project.root,
     flag: options.subscribers,
@@ -109,7 +127,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
   try {
     report = await sendEdition({
       root: project.root,
-      rendered: render.rendered,
+      rendered: rendered,
       config,
       transport,
       subscribersPath: source.path,

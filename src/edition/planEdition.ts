@@ -91,3 +91,19 @@ function makeEdition(
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * The edition an archive record describes, rebuilt from today's content: its
+ * updates as the new ones, the ones it listed as earlier below them. Updates
+ * since deleted from the story are left out. Pure.
+ */
+export function planEditionFromRecord(
+  story: Story,
+  record: { updates: readonly string[]; earlierUpdates: readonly string[] },
+  config: EditionConfig,
+): Edition | undefined {
+  const fresh = story.updates.filter((u) => record.updates.includes(u.id));
+  if (fresh.length === 0) return undefined;
+  const earlier = story.updates.filter((u) => record.earlierUpdates.includes(u.id));
+  return makeEdition(story, fresh, earlier, config);
+}

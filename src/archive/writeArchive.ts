@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Root } from 'mdast';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import type { Config } from '../config/configSchema.js';
+import type { Story } from '../content/Story.js';
+import { planEditionFromRecord } from '../edition/planEdition.js';
+import type { TemplateResult } from '../render/loadTemplate.js';
+import { renderEdition } from '../render/renderEdition.js';
+import { writeIfChanged } from '../util/writeIfChanged.js';
+import { archiveDir, editionDir } from './archivePaths.js';
+import { editionPage } from './editionPage.js';
+import { readLedger } from './readLedger.js';
+import { storyFeeds } from './storyFeeds.js';
+import { storyPage } from './storyPage.js';
+
+export interface ArchiveResult {
+  /** Files written, relative to the content root. */
+  written: string[];
+  /** Template problems that kept an edition page from being made. */
+  files: VFile[];
+}
+
+/**
+ * Bring `archive/` up to date with the ledger: a web page and the text of
+ * each edition mailed (written once, as sent, then left alone), the living
+ * story page, the Atom and JSON feeds, and the story's own files (images)
+ * that the pages link to. Every file is written atomically and only when
+ * its bytes change, so a rerun with nothing new changes nothing.
+ */
+export async function writeArchive(
+  root: string,
+  story: Story,
+  config: Config,
+  template: TemplateResult,
+): Promise<ArchiveResult> {
+  const { ledger } = await readLedger(root);
+  const written: string[] = [];
+  const files: VFile[] = [];
+  const write = async (filePath: string, data: string | Uint8Array) => {
+    if (await writeIfChanged(filePath, data)) written.push(path.relative(root, filePath));
+  };
+
+  for (const record of ledger.editions) {
+    const page = path.join(editionDir(root, record.id), 'index.html');
+    if (existsSync(page) || !template.template) continue;
+    const edition = planEditionFromRecord(story, record, config);
+    if (!edition) continue;
+    const result = await renderEdition(edition, template.template, config);
+    if (!result.ok) {
+      files.push(...result.files);
+      continue;
+    }
+    const { html, text } = editionPage(result.rendered, config, story.base);
+    await write(page, html);
+    await write(path.join(editionDir(root, record.id), 'email.txt'), text);
+  }
+
+  const inAnEdition = new Set(ledger.editions.flatMap((e) => e.updates));
+  const published = story.updates.filter((u) => inAnEdition.has(u.id));
+  await write(
+    path.join(archiveDir(root), 'index.html'),
+    storyPage(story, published, ledger.editions, config),
+  );
+  const feeds = storyFeeds(story, published, config);
+  await write(path.join(archiveDir(root), 'feed.xml'), feeds.atom);
+  await write(path.join(archiveDir(root), 'feed.json'), feeds.json);
+
+  for (const asset of localAssets(
+    root,
+    story,
+    published.map((u) => u.body),
+  )) {
+    await write(path.join(archiveDir(root), asset), await readFile(path.join(root, asset)));
+  }
+  return { written, files };
+}
+
+/**
+ * Files of the content root that published content links to by a relative
+ * URL (the story's image, images and PDFs in bodies): the archive serves
+ * them at the same path under siteUrl. Never anything outside the root, a
+ * hidden file, or the archive itself.
+ */
+function localAssets(root: string, story: Story, bodies: Root[]): string[] {
+  const urls: string[] = [];
+  if (story.base.image) urls.push(story.base.image.src);
+  for (const body of [story.base.body, ...bodies]) {
+    visit(body, (node) => {
+      if (node.type === 'image' || node.type === 'link' || node.type === 'definition')
+        urls.push(node.url);
+    });
+  }
+  const assets = new Set<string>();
+  for (const url of urls) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) continue;
+    let relative: string;
+    try {
+      relative = path.normalize(decodeURIComponent(url.split(/[?#]/)[0] ?? ''));
+    } catch {
+      continue;
+    }
+    const parts = relative.split(path.sep);
+    if (
+      !relative ||
+      relative.startsWith('..') ||
+      path.isAbsolute(relative) ||
+      parts.some((p) => p.startsWith('.')) ||
+      parts[0] === 'archive'
+    )
+      continue;
+    if (existsSync(path.join(root, relative))) assets.add(relative);
+  }
+  return [...assets].sort();
+}

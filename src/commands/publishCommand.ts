@@ -1,0 +1,87 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { writeArchive } from '../archive/writeArchive.js';
+import type { CommandContext } from '../cli/commandTable.js';
+import type { Io } from '../cli/Io.js';
+import { resolveSecret } from '../deliver/secret.js';
+import { outboxDir } from '../deliver/transports/transportFromEnv.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import { formatProblem } from '../diagnostics/formatProblem.js';
+import { writeEditionFiles } from './buildCommand.js';
+import { check } from './checkCommand.js';
+import { deliver } from './sendCommand.js';
+
+export interface PublishOptions {
+  root: string;
+  io: Io;
+  /** Stops the send as SIGINT or SIGTERM would. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What CI runs on main: check, build the pending edition, send it, and
+ * bring the archive up to date. The edition is rendered once and used for
+ * all three. Run twice, the second run mails nothing and leaves `archive/`
+ * byte for byte as it was. The archive is written even when the send stops
+ * part-way, so its journal is kept and the next run resumes.
+ */
+export async function publish(options: PublishOptions): Promise<number> {
+  const { io, root } = options;
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  const checked = await check({ root, now: io.now() });
+  for (const problem of checked.problems) err(formatProblem(problem, io.cwd));
+  if (!checked.ok || !checked.project.story) {
+    err(`${checked.summary}\nNothing was sent or archived.`);
+    return 1;
+  }
+  const { project, template, pending } = checked;
+  const story = project.story;
+  if (!story) return 1;
+  const { config } = project;
+  let code = 0;
+  if (pending) {
+    out(`Publishing ${pending.edition.id}: ${pending.subject}`);
+    const built = await writeEditionFiles(
+      pending,
+      path.join(project.root, '.storyline', 'build'),
+      config,
+      io.now(),
+    );
+    out(
+      `Built ${path.relative(io.cwd, built.dir) || '.'}/ (HTML ${(built.sizes.html / 1024).toFixed(1)} KB)`,
+    );
+    const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
+    const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
+    if (warning) err(`warning: ${warning}`);
+    code = await deliver(project, pending, secret, {
+      root,
+      io,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!usesSmtp) {
+      const dir = path.join(outboxDir(project.root), pending.edition.id);
+      const count = (await readdir(dir).catch(() => [])).length;
+      out(
+        `Outbox: ${path.relative(io.cwd, dir)}/ holds ${count} message${count === 1 ? '' : 's'} (.eml files; set SMTP_URL to mail them for real)`,
+      );
+    }
+  } else {
+    out('Nothing pending: every update has been mailed.');
+  }
+  const archive = await writeArchive(project.root, story, config, template);
+  for (const problem of collectProblems(archive.files)) err(formatProblem(problem, io.cwd));
+  const archiveRel = path.relative(io.cwd, path.join(project.root, 'archive')) || 'archive';
+  if (archive.written.length > 0) {
+    out(`Archive: ${archiveRel}/ updated: ${archive.written.join(', ')}`);
+    out(`Open ${path.join(archiveRel, 'index.html')} for the living story page.`);
+  } else {
+    out(`Archive: ${archiveRel}/ unchanged`);
+  }
+  return archive.files.length > 0 ? 1 : code;
+}
+
+export async function run({ values, io }: CommandContext): Promise<number> {
+  const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
+  return publish({ root, io });
+}
