@@ -12,12 +12,18 @@ export function secretsIn(env: NodeJS.ProcessEnv): string[] {
   add(env.STORYLINE_SECRET);
   add(env.DKIM_PRIVATE_KEY);
   if (env.SMTP_URL) {
-    add(env.SMTP_URL);
     try {
       const url = new URL(env.SMTP_URL);
-      add(decodeURIComponent(url.password));
-      add(url.password);
-    } catch {}
+      // A URL without a password is just an address; printing it helps.
+      if (url.password) {
+        add(env.SMTP_URL);
+        add(decodeURIComponent(url.password));
+        add(url.password);
+      }
+    } catch {
+      // Unparsable: it may still hold a password, so keep it out of sight whole.
+      add(env.SMTP_URL);
+    }
   }
   // Longest first, so a value containing another is replaced whole.
   return [...new Set(secrets)].sort((a, b) => b.length - a.length);

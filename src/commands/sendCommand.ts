@@ -14,6 +14,7 @@ import { type SendReport, sendEdition } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { readSuppressions } from '../deliver/suppressions.js';
+import { describeSmtpUrl, isLoopback } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
@@ -97,6 +98,13 @@ export async function deliver(
     flag: options.subscribers,
     env: io.env,
   });
+  const relay = io.env.SMTP_URL?.trim();
+  if (source.origin === 'example' && relay && !isLoopback(new URL(relay).hostname)) {
+    err(
+      `Nothing was sent: refusing to mail the example list ${path.basename(source.path)} through ${describeSmtpUrl(relay)}; give the real list with --subscribers, STORYLINE_SUBSCRIBERS (in CI, the SUBSCRIBERS_CSV secret) or subscribers.csv`,
+    );
+    return 1;
+  }
   const listFile = new VFile({ path: source.path });
   const suppressions = await readSuppressions(project.root, secret);
   for (const line of suppressions.warnings) err(line);
