@@ -5,6 +5,7 @@ import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
 import { personalise } from '../render/personalise.js';
 import type { Rendered } from '../render/Rendered.js';
+import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript } from './jsonLd.js';
 
 /**
@@ -41,5 +42,9 @@ export function editionPage(
     url,
   };
   const head = `<link rel="canonical" href="${url}">${jsonLdScript(article)}`;
-  return { html: html.replace(/<\/head>/i, `${head}</head>`), text };
+  // A fragment not on this page is an update's: the living story page holds them all.
+  return {
+    html: absoluteFragments(html, url, config.siteUrl).replace(/<\/head>/i, `${head}</head>`),
+    text,
+  };
 }

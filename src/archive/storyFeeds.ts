@@ -4,6 +4,7 @@ import type { Story, Update } from '../content/Story.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { mdastToHtml } from '../render/mdastToHtml.js';
+import { absoluteFragments } from './absoluteFragments.js';
 
 /**
  * The story's Atom feed and JSON Feed: one entry per published update,
@@ -43,7 +44,10 @@ export function storyFeeds(
       link,
       date: new Date(update.date.epochMs),
       published: new Date(update.date.epochMs),
-      content: mdastToHtml(update.body, { siteUrl: site, idPrefix: update.id }),
+      content: absoluteFragments(
+        mdastToHtml(update.body, { siteUrl: site, idPrefix: update.id }),
+        site,
+      ),
       ...(update.summary ? { description: update.summary } : {}),
       ...(author ? { author: [author] } : {}),
       category: [

@@ -6,6 +6,7 @@ import { editionUrl } from '../render/editionLinks.js';
 import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { mdastToHtml } from '../render/mdastToHtml.js';
+import { absoluteFragments } from './absoluteFragments.js';
 import type { EditionRecord } from './EditionRecord.js';
 import { jsonLdScript } from './jsonLd.js';
 
@@ -83,7 +84,7 @@ ${record ? `<p class="edition-link"><a href="${e(editionUrl(site, record.id))}">
     .filter(Boolean)
     .join(' · ');
 
-  return `<!doctype html>
+  const page = `<!doctype html>
 <html lang="${e(config.locale)}">
 <head>
 <meta charset="utf-8">
@@ -149,4 +150,5 @@ ${editionItems ? `<section class="editions">\n<h2>Editions mailed</h2>\n<ul>\n${
 </body>
 </html>
 `;
+  return absoluteFragments(page, site);
 }
