@@ -26,15 +26,19 @@ export async function launchBrowser(): Promise<Browser> {
 /**
  * Serve requests under `siteUrl` from files in `root` (where the archive
  * would publish them) and refuse everything else, so a page never reaches
- * the network.
+ * the network. A URL ending in `/` is served its folder's `index.html`, as a
+ * static host serves the archive.
  */
 export async function serveSiteFromRoot(page: Page, siteUrl: string, root: string): Promise<void> {
   await page.route('**/*', async (route) => {
     const url = route.request().url();
     if (!url.startsWith(siteUrl)) return route.abort();
+    const pathname = decodeURIComponent(
+      new URL(url).pathname.slice(new URL(siteUrl).pathname.length),
+    );
     const file = path.join(
       root,
-      decodeURIComponent(new URL(url).pathname.slice(new URL(siteUrl).pathname.length)),
+      pathname === '' || pathname.endsWith('/') ? `${pathname}index.html` : pathname,
     );
     try {
       return route.fulfill({ body: await readFile(file), contentType: contentType(file) });
