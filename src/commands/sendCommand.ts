@@ -145,6 +145,11 @@ export async function deliver(
       signal: controller.signal,
       now: io.now,
       onProgress: (p) => progress.update(p),
+      // Printed before sending: a run killed in turn never reaches its summary.
+      onPossibleDuplicates: (count) =>
+        err(
+          `warning: ${count} recipient${count === 1 ? ' was' : 's were'} being sent to when the last run stopped; they are sent again now and may get this edition twice`,
+        ),
     });
   } finally {
     progress.finish();
@@ -155,11 +160,6 @@ export async function deliver(
   for (const problem of collectProblems([listFile])) err(formatProblem(problem, io.cwd));
   if (listFile.messages.some((m) => m.fatal)) return 1;
   printSummary(report, io);
-  if (report.possibleDuplicates > 0) {
-    err(
-      `warning: ${report.possibleDuplicates} recipient${report.possibleDuplicates === 1 ? ' was' : 's were'} being sent to when the last run stopped; they were sent again and may have this edition twice`,
-    );
-  }
   if (report.stopped) {
     err(
       `Stopped (${report.stopped}) with ${report.counts.deferred} recipients to go: resume with \`storyline send\``,

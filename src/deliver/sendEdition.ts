@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import {
+  editionDir,
   editionRecordPath,
   journalPath,
   type Shard,
@@ -53,6 +54,12 @@ export interface SendOptions {
   signal: AbortSignal;
   now: () => Date;
   onProgress?: (progress: SendProgress) => void;
+  /**
+   * Called once the journal is open, before anything is sent, with how many
+   * recipients were in flight when an earlier run stopped. Said at the start
+   * because this run may itself be killed before it reports anything.
+   */
+  onPossibleDuplicates?: (count: number) => void;
 }
 
 export interface SendReport {
@@ -80,7 +87,10 @@ export interface SendReport {
 interface Pending {
   subscriber: Subscriber;
   hash: string;
+  /** Tries over every run, as the journal counts them. */
   attempt: number;
+  /** Tries in this run: each run gets the full number of retries. */
+  tries: number;
   dueAt: number;
 }
 
@@ -112,6 +122,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     await recordStart(options, startedAt);
     journal = await Journal.open(journalPath(root, edition.id, shard));
     const possibleDuplicates = journal.inFlight().length;
+    if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);
     const { hashes: suppressed } = await readSuppressions(root, secret);
 
     const inShard = (s: Subscriber) =>
@@ -162,7 +173,13 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
           done++;
           continue;
         }
-        return { subscriber, hash, attempt: (j.last(hash)?.attempt ?? 0) + 1, dueAt: 0 };
+        return {
+          subscriber,
+          hash,
+          attempt: (j.last(hash)?.attempt ?? 0) + 1,
+          tries: 1,
+          dueAt: 0,
+        };
       }
       return undefined;
     };
@@ -214,7 +231,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         done++;
         return;
       }
-      if (item.attempt >= maxAttempts || signal.aborted) {
+      if (item.tries >= maxAttempts || signal.aborted) {
         j.append({ at: stamp(), hash, status: 'deferred', attempt: item.attempt, ...code });
         done++;
         return;
@@ -223,7 +240,8 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       retries.push({
         ...item,
         attempt: item.attempt + 1,
-        dueAt: performance.now() + retryDelayMs(item.attempt, retryBase),
+        tries: item.tries + 1,
+        dueAt: performance.now() + retryDelayMs(item.tries, retryBase),
       });
       if (consecutiveConnectionFailures >= 20) {
         stopped ??= `20 messages in a row could not reach ${transport.description}: ${failure.reason}`;
@@ -246,7 +264,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         }
         await limit(signal);
         if (signal.aborted || stopped) {
-          if (item.attempt > 1) retries.push(item);
+          if (item.tries > 1) retries.push(item);
           break;
         }
         await attempt(item);
@@ -305,7 +323,14 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
 async function recordStart(options: SendOptions, startedAt: Date): Promise<void> {
   const { root, rendered, shard } = options;
   const id = rendered.edition.id;
+  // Each way of splitting keeps its own journals: a send split another way
+  // would not see who was mailed, and mail them again.
+  const record = await readJsonFile<EditionRecord>(editionRecordPath(root, id));
+  const begun = await shardCountsBegun(root, id);
   if (shard && shard.count > 1) {
+    if (record && record.shards !== shard.count) throw splitError(id, record.shards);
+    const other = [...begun].find((n) => n !== shard.count);
+    if (other !== undefined) throw splitError(id, other);
     const existing = await readJsonFile<ShardStatus>(shardStatusPath(root, id, shard));
     const status: ShardStatus = existing ?? {
       ...describeEdition(rendered.edition),
@@ -319,13 +344,10 @@ async function recordStart(options: SendOptions, startedAt: Date): Promise<void>
     await writeJson(shardStatusPath(root, id, shard), status);
     return;
   }
-  const existing = await readJsonFile<EditionRecord>(editionRecordPath(root, id));
-  if (existing?.shards && existing.shards > 1) {
-    throw new Error(
-      `edition ${id} is being sent in ${existing.shards} shards; run each with --shard i/${existing.shards}`,
-    );
-  }
-  const record: EditionRecord = existing ?? {
+  if (record?.shards && record.shards > 1) throw splitError(id, record.shards);
+  const [split] = begun;
+  if (split !== undefined) throw splitError(id, split);
+  const started: EditionRecord = record ?? {
     ...describeEdition(rendered.edition),
     shards: 1,
     startedAt: startedAt.toISOString(),
@@ -333,7 +355,32 @@ async function recordStart(options: SendOptions, startedAt: Date): Promise<void>
     counts: emptyCounts(),
     complete: false,
   };
-  await writeJson(editionRecordPath(root, id), record);
+  await writeJson(editionRecordPath(root, id), started);
+}
+
+/** `n` of every `status.<i>-of-<n>.json` of an edition: the splits its shards were sent with. */
+async function shardCountsBegun(root: string, id: string): Promise<Set<number>> {
+  let names: string[];
+  try {
+    names = await readdir(editionDir(root, id));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+  return new Set(
+    names.flatMap((name) => {
+      const of = /^status\.\d+-of-(\d+)\.json$/.exec(name)?.[1];
+      return of ? [Number(of)] : [];
+    }),
+  );
+}
+
+function splitError(id: string, shards: number): Error {
+  return new Error(
+    shards > 1
+      ? `edition ${id} is being sent in ${shards} shards; run each with --shard i/${shards}, never unsplit or split another way, so nobody is mailed twice`
+      : `edition ${id} is being sent unsplit; run storyline send without --shard, so nobody is mailed twice`,
+  );
 }
 
 /** Write the outcome; returns whether the whole edition (every shard) is complete. */
