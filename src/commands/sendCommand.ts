@@ -161,9 +161,10 @@ export async function deliver(
   if (listFile.messages.some((m) => m.fatal)) return 1;
   printSummary(report, io);
   if (report.stopped) {
-    err(
-      `Stopped (${report.stopped}) with ${report.counts.deferred} recipients to go: resume with \`storyline send\``,
-    );
+    // An interruption only needs a rerun; a refusal (credentials, TLS, an
+    // unreachable relay) needs its cause fixed first.
+    const advice = report.stopped === 'interrupted' ? '' : 'fix the cause above, then ';
+    err(`Stopped (${report.stopped}) with ${report.counts.deferred} recipients to go: ${advice}resume with \`storyline send\``);
     return 1;
   }
   if (report.counts.deferred > 0) {

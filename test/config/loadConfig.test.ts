@@ -17,7 +17,7 @@ describe('storyline.config.json', () => {
       siteUrl: 'https://example.org/',
       locale: 'en-US',
       timeZone: 'UTC',
-      send: { rate: 10, concurrency: 5 },
+      send: { rate: 10, concurrency: 5, retries: 3, retryDelay: 2 },
     });
   });
 
@@ -27,7 +27,7 @@ describe('storyline.config.json', () => {
     });
     const { config } = await loadConfig(root);
     expect(config.publication).toBe('The Brief');
-    expect(config.send).toEqual({ rate: 2, concurrency: 5 });
+    expect(config.send).toEqual({ rate: 2, concurrency: 5, retries: 3, retryDelay: 2 });
   });
 
   it('reports JSON syntax errors at their position', async () => {
@@ -52,7 +52,7 @@ describe('storyline.config.json', () => {
   "locale": "en_US!",
   "timeZone": "Mars/Olympus",
   "unsubscribe": { "mailto": "nobody" },
-  "send": { "rate": 0, "concurrency": 2.5 },
+  "send": { "rate": -1, "concurrency": 2.5 },
   "publication": 7
 }
 `;
@@ -62,8 +62,8 @@ describe('storyline.config.json', () => {
       'storyline.config.json:4:13: Unexpected locale `en_US!`, expected a BCP 47 tag such as `en-US` or `de-CH` [field-value]',
       'storyline.config.json:5:15: Unexpected time zone `Mars/Olympus`, expected an IANA name such as `Europe/Zurich` or `UTC` [field-value]',
       'storyline.config.json:6:30: Unexpected value, expected a bare address such as `unsubscribe@example.org` [field-value]',
-      'storyline.config.json:7:21: Unexpected number `0` for `send.rate`, expected a number above 0 [field-value]',
-      'storyline.config.json:7:39: Unexpected number `2.5` for `send.concurrency`, expected a whole number [field-type]',
+      'storyline.config.json:7:21: Unexpected number `-1` for `send.rate`, expected a number of at least 0 [field-value]',
+      'storyline.config.json:7:40: Unexpected number `2.5` for `send.concurrency`, expected a whole number [field-type]',
       'storyline.config.json:8:18: Unexpected number `7` for `publication`, expected text (put it in quotes if it looks like a number or a date) [field-type]',
     ]);
   });
