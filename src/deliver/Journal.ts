@@ -100,12 +100,25 @@ export class Journal {
     this.#lastSync = Date.now();
   }
 
-  /** Every recipient's final line only, oldest first: what a finished edition keeps. */
-  compacted(): string {
-    return [...this.#last.values()]
-      .sort((a, b) => a.at.localeCompare(b.at) || a.hash.localeCompare(b.hash))
-      .map((entry) => `${JSON.stringify(entry)}\n`)
-      .join('');
+  /**
+   * Every recipient's final line only, oldest first: what a finished edition
+   * keeps. Yielded in pieces of about 64 KB for a file write, so a long list
+   * is never one string in memory (100,000 recipients make about 15 MB, and
+   * the write as much again in bytes).
+   */
+  *compacted(): Generator<string> {
+    const entries = [...this.#last.values()].sort(
+      (a, b) => a.at.localeCompare(b.at) || a.hash.localeCompare(b.hash),
+    );
+    let chunk = '';
+    for (const entry of entries) {
+      chunk += `${JSON.stringify(entry)}\n`;
+      if (chunk.length >= 65_536) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
   }
 
   close(): void {

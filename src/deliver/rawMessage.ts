@@ -30,11 +30,12 @@ export interface RawMessage {
 
 type MessageConfig = Pick<Config, 'from' | 'replyTo' | 'publication' | 'siteUrl' | 'unsubscribe'>;
 
-type Segment = string | RecipientSlot;
+/** Encoded bytes of a body, or the slot between two of them. */
+type Segment = Buffer | RecipientSlot;
 
 /**
  * Build an edition's message once, so that each recipient's copy is a few
- * string joins: the headers that do not change and both body parts are
+ * byte copies: the headers that do not change and both body parts are
  * encoded here (quoted-printable, CRLF), split where a per-recipient value
  * goes. A soft line break on each side of a value lets it be encoded on its
  * own and dropped in without re-encoding the parts around it. This is the
@@ -67,9 +68,12 @@ export function prepareRawMessage(
   const htmlSegments = segments(rendered.html, rendered.markers);
   const partHeader = (type: string) =>
     `--${boundary}\r\n${header('Content-Type', `${type}; charset=utf-8`)}${header('Content-Transfer-Encoding', 'quoted-printable')}\r\n`;
-  const textHead = partHeader('text/plain');
-  const htmlHead = partHeader('text/html');
-  const closing = `\r\n--${boundary}--\r\n`;
+  // The parts that never change are bytes already, so a recipient's copy is
+  // one allocation and a few copies, not a 25 KB string encoded again.
+  const fixedHeaderBytes = Buffer.from(fixedHeaders, 'utf8');
+  const textHead = Buffer.from(`\r\n${partHeader('text/plain')}`, 'utf8');
+  const htmlHead = Buffer.from(`\r\n${partHeader('text/html')}`, 'utf8');
+  const closing = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
 
   return (recipient, personal) => {
     const targets = unsubscribeTargets(config, personal.token);
@@ -91,19 +95,18 @@ export function prepareRawMessage(
         ? [header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click')]
         : []),
     ].join('');
-    const raw =
-      fixedHeaders +
-      personalHeaders +
-      '\r\n' +
-      textHead +
-      fill(textSegments, { unsubscribe_url: unsubscribeUrl, name }) +
-      `\r\n${htmlHead}` +
-      fill(htmlSegments, { unsubscribe_url: escapeXml(unsubscribeUrl), name: escapeXml(name) }) +
-      closing;
+    const pieces: (Buffer | string)[] = [fixedHeaderBytes, personalHeaders, textHead];
+    fill(pieces, textSegments, { unsubscribe_url: unsubscribeUrl, name });
+    pieces.push(htmlHead);
+    fill(pieces, htmlSegments, {
+      unsubscribe_url: escapeXml(unsubscribeUrl),
+      name: escapeXml(name),
+    });
+    pieces.push(closing);
     return {
       envelope: { from: sender, to: [recipient.email] },
       messageId: personal.messageId,
-      raw: Buffer.from(raw, 'utf8'),
+      raw: join(pieces),
     };
   };
 }
@@ -115,22 +118,39 @@ function segments(body: string, markers: Record<RecipientSlot, string>): Segment
   const result: Segment[] = [];
   let last = 0;
   for (const match of body.matchAll(pattern)) {
-    result.push(encodeBody(body.slice(last, match.index)));
+    result.push(Buffer.from(encodeBody(body.slice(last, match.index)), 'utf8'));
     result.push(bySlot.find(([, marker]) => marker === match[0])?.[0] ?? 'name');
     last = match.index + match[0].length;
   }
-  result.push(encodeBody(body.slice(last)));
+  result.push(Buffer.from(encodeBody(body.slice(last)), 'utf8'));
   return result;
 }
 
-function fill(parts: Segment[], values: Record<RecipientSlot, string>): string {
-  let out = '';
+/** Append a body's pieces to `out`, each slot encoded on its own between soft line breaks. */
+function fill(
+  out: (Buffer | string)[],
+  parts: Segment[],
+  values: Record<RecipientSlot, string>,
+): void {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as Segment;
     // Even indexes hold encoded text, odd ones a slot (see `segments`).
-    out += i % 2 === 0 ? part : `=\r\n${encodeBody(values[part as RecipientSlot])}=\r\n`;
+    out.push(i % 2 === 0 ? part : `=\r\n${encodeBody(values[part as RecipientSlot])}=\r\n`);
   }
-  return out;
+}
+
+/** Bytes and strings (as UTF-8) joined into one buffer. */
+function join(pieces: (Buffer | string)[]): Buffer {
+  let length = 0;
+  for (const piece of pieces)
+    length += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
+  const raw = Buffer.allocUnsafe(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    offset +=
+      typeof piece === 'string' ? raw.write(piece, offset, 'utf8') : piece.copy(raw, offset);
+  }
+  return raw;
 }
 
 function encodeBody(text: string): string {

@@ -60,7 +60,12 @@ export function smtpTransport(options: SmtpOptions): Transport {
   return {
     description: describeSmtpUrl(options.url),
     async send(message) {
-      const info = await transporter.sendMail({ envelope: message.envelope, raw: message.raw });
+      const info = await transporter.sendMail({
+        envelope: message.envelope,
+        raw: message.raw,
+        // Already in the raw bytes; given here too, nodemailer does not make up one of its own.
+        messageId: message.messageId,
+      });
       return { messageId: message.messageId, response: String(info.response ?? '') };
     },
     async close() {
