@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import { describeEdition } from '../archive/EditionRecord.js';
 import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
 import type { Config } from '../config/configSchema.js';
@@ -111,15 +112,7 @@ export async function writeEditionFiles(
     mjml: Buffer.byteLength(rendered.mjml),
     eml: eml.length,
   };
-  const summary = {
-    id: edition.id,
-    headline: edition.headline,
-    subject: edition.subject,
-    preheader: edition.preheader,
-    updates: edition.newUpdates.map((u) => u.id),
-    earlierUpdates: edition.earlierUpdates.map((u) => u.id),
-    sizes,
-  };
+  const summary = { ...describeEdition(edition), sizes };
   await writeFileAtomic(path.join(dir, 'email.html'), message.html);
   await writeFileAtomic(path.join(dir, 'email.txt'), message.text);
   await writeFileAtomic(path.join(dir, 'email.mjml'), rendered.mjml);

@@ -19,7 +19,11 @@ export interface HtmlOptions {
 export function mdastToHtml(body: Root, options: HtmlOptions): string {
   const tree = toHast(body, {
     clobberPrefix: `${options.idPrefix}-`,
+    // A visible label: mail clients ignore the screen-reader-only class the
+    // default relies on, so it would show as a stray "Footnotes" anyway.
+    footnoteLabel: 'Notes',
     footnoteLabelTagName: 'p',
+    footnoteLabelProperties: { className: ['sl-notes'] },
   }) as HastRoot;
   visit(tree, 'element', (node: Element) => {
     const props = node.properties;
