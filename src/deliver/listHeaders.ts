@@ -18,24 +18,53 @@ export function listId(config: ListConfig): string {
   return `${config.publication.replace(/[<>"\r\n]/g, '')} <${id}>`;
 }
 
+export interface UnsubscribeTargets {
+  url?: string;
+  mailto?: string;
+}
+
 /**
  * The per-recipient unsubscribe endpoints: the https URL carrying the token
  * (for the footer and for RFC 8058 one-click POSTs) and the mailto.
  */
-export function unsubscribeTargets(
-  config: ListConfig,
-  token: string,
-): { url?: string; mailto?: string } {
-  const targets: { url?: string; mailto?: string } = {};
-  if (config.unsubscribe.url) {
-    const url = new URL(config.unsubscribe.url);
+export function unsubscribeTargets(config: ListConfig, token: string): UnsubscribeTargets {
+  return unsubscribeTargetsFor(config)(token);
+}
+
+/** Characters a query string keeps as they are; every token is made of them. */
+const queryPlain = /^[A-Za-z0-9._-]*$/;
+const tokenMarker = 'storylineUnsubscribeToken0';
+
+/**
+ * `unsubscribeTargets` for many tokens: the URL is parsed and serialised
+ * once, with a marker where the token goes, and each token is dropped in
+ * there. A token with any character the query would escape takes the slow
+ * way, so the result is always what `URLSearchParams` makes.
+ */
+export function unsubscribeTargetsFor(config: ListConfig): (token: string) => UnsubscribeTargets {
+  const { url: base, mailto } = config.unsubscribe;
+  let around: string[] | undefined;
+  if (base) {
+    const url = new URL(base);
+    url.searchParams.set('token', tokenMarker);
+    around = url.href.split(tokenMarker);
+  }
+  const urlFor = (token: string): string | undefined => {
+    if (!base) return undefined;
+    if (around?.length === 2 && queryPlain.test(token)) return `${around[0]}${token}${around[1]}`;
+    const url = new URL(base);
     url.searchParams.set('token', token);
-    targets.url = url.href;
-  }
-  if (config.unsubscribe.mailto) {
-    targets.mailto = `mailto:${config.unsubscribe.mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
-  }
-  return targets;
+    return url.href;
+  };
+  return (token) => {
+    const targets: UnsubscribeTargets = {};
+    const url = urlFor(token);
+    if (url !== undefined) targets.url = url;
+    if (mailto) {
+      targets.mailto = `mailto:${mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+    }
+    return targets;
+  };
 }
 
 /** `List-Unsubscribe`, `List-Unsubscribe-Post` (RFC 8058, only with an https URL) and `List-Id`. */

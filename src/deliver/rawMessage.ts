@@ -6,7 +6,7 @@ import type { Config } from '../config/configSchema.js';
 import { escapeXml } from '../render/escapeXml.js';
 import type { Rendered } from '../render/Rendered.js';
 import type { RecipientSlot } from '../render/templateSlots.js';
-import { listId, unsubscribeTargets } from './listHeaders.js';
+import { listId, unsubscribeTargetsFor } from './listHeaders.js';
 
 export interface RawRecipient {
   email: string;
@@ -74,9 +74,10 @@ export function prepareRawMessage(
   const textHead = Buffer.from(`\r\n${partHeader('text/plain')}`, 'utf8');
   const htmlHead = Buffer.from(`\r\n${partHeader('text/html')}`, 'utf8');
   const closing = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  const unsubscribeTargets = unsubscribeTargetsFor(config);
 
   return (recipient, personal) => {
-    const targets = unsubscribeTargets(config, personal.token);
+    const targets = unsubscribeTargets(personal.token);
     const unsubscribeUrl = targets.url ?? targets.mailto ?? config.siteUrl;
     const name = recipient.name?.trim() || 'reader';
     const list = [targets.url, targets.mailto].filter(Boolean).map((t) => `<${t}>`);
