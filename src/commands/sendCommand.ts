@@ -164,7 +164,9 @@ export async function deliver(
     // An interruption only needs a rerun; a refusal (credentials, TLS, an
     // unreachable relay) needs its cause fixed first.
     const advice = report.stopped === 'interrupted' ? '' : 'fix the cause above, then ';
-    err(`Stopped (${report.stopped}) with ${report.counts.deferred} recipients to go: ${advice}resume with \`storyline send\``);
+    err(
+      `Stopped (${report.stopped}) with ${report.counts.deferred} recipients to go: ${advice}resume with \`storyline send\``,
+    );
     return 1;
   }
   if (report.counts.deferred > 0) {

@@ -1,13 +1,12 @@
-import nodemailer from 'nodemailer';
+import DKIM from 'nodemailer/lib/dkim';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { DkimOptions, Transport } from './Transport.js';
 
 export interface SmtpOptions {
   /** `smtp://user:pass@host:587` or `smtps://…`; never printed. */
   url: string;
-  /** Connections in the pool, one message in flight on each. */
+  /** Connections kept open, one message in flight on each. */
   concurrency: number;
-  /** Messages per second across the pool. */
-  rate?: number | undefined;
   /** Milliseconds to wait for a connection, a greeting or a reply. */
   timeoutMs?: number | undefined;
   dkim?: DkimOptions | undefined;
@@ -26,9 +25,15 @@ export function describeSmtpUrl(url: string): string {
 }
 
 /**
- * nodemailer's pooled SMTP transport. TLS is required (STARTTLS or smtps)
- * unless the relay is on loopback; the URL's credentials stay inside
- * nodemailer and are never part of an error we print.
+ * SMTP through a small pool of nodemailer's `SMTPConnection`s, each sending
+ * one message at a time. The message arrives as finished bytes (built once
+ * per edition, see rawMessage.ts), so nodemailer's per-message composing
+ * and queueing machinery is skipped: that is most of the cost of sending
+ * over a fast relay. Retries are the send loop's job: a connection that
+ * fails is closed and the next message opens a fresh one; a connection whose
+ * recipient was refused is reset and reused. TLS is required (STARTTLS or
+ * smtps) unless the relay is on loopback; the URL's credentials never appear
+ * in an error we print.
  */
 export function smtpTransport(options: SmtpOptions): Transport {
   const url = new URL(options.url);
@@ -37,39 +42,97 @@ export function smtpTransport(options: SmtpOptions): Transport {
   }
   const loopback = isLoopback(url.hostname);
   const timeout = options.timeoutMs ?? 30_000;
-  const transporter = nodemailer.createTransport({
-    pool: true,
-    host: url.hostname,
+  const connectionOptions = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
     secure: url.protocol === 'smtps:',
     requireTLS: !loopback && url.protocol === 'smtp:',
     ignoreTLS: loopback && url.protocol === 'smtp:',
-    ...(url.username
-      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
-      : {}),
-    maxConnections: options.concurrency,
-    maxMessages: Number.POSITIVE_INFINITY,
-    ...(options.rate ? { rateLimit: Math.max(1, Math.round(options.rate)), rateDelta: 1000 } : {}),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    ...(options.dkim ? { dkim: options.dkim } : {}),
-  });
+  };
+  const auth = url.username
+    ? {
+        credentials: {
+          user: decodeURIComponent(url.username),
+          pass: decodeURIComponent(url.password),
+        },
+      }
+    : undefined;
+  const signer = options.dkim ? new DKIM(options.dkim) : undefined;
+  const idle: SMTPConnection[] = [];
+  const open = new Set<SMTPConnection>();
+
+  const connect = async (): Promise<SMTPConnection> => {
+    const connection = new SMTPConnection(connectionOptions);
+    open.add(connection);
+    // A connection that fails or ends while idle is simply dropped from the pool.
+    const forget = () => {
+      open.delete(connection);
+      const index = idle.indexOf(connection);
+      if (index >= 0) idle.splice(index, 1);
+    };
+    connection.on('error', forget);
+    connection.on('end', forget);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        connection.connect((error) => (error ? reject(error) : resolve()));
+      });
+      if (auth) {
+        await new Promise<void>((resolve, reject) => {
+          connection.login(auth, (error) => (error ? reject(error) : resolve()));
+        });
+      }
+    } catch (error) {
+      connection.close();
+      forget();
+      throw error;
+    }
+    return connection;
+  };
+
   return {
     description: describeSmtpUrl(options.url),
     async send(message) {
-      const info = await transporter.sendMail({
-        envelope: message.envelope,
-        raw: message.raw,
-        // Already in the raw bytes; given here too, nodemailer does not make up one of its own.
-        messageId: message.messageId,
-      });
-      return { messageId: message.messageId, response: String(info.response ?? '') };
+      const connection = idle.pop() ?? (await connect());
+      const raw = signer ? await collect(signer.sign(message.raw)) : message.raw;
+      try {
+        const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
+          connection.send(message.envelope, raw, (error, result) =>
+            error || !result ? reject(error) : resolve(result),
+          );
+        });
+        idle.push(connection);
+        return { messageId: message.messageId, response: String(info.response ?? '') };
+      } catch (error) {
+        const refused = typeof (error as { responseCode?: unknown }).responseCode === 'number';
+        if (refused && open.has(connection)) {
+          // The server refused this message but the session is fine: reset it for the next.
+          const reset = await new Promise<boolean>((resolve) =>
+            connection.reset((e) => resolve(!e)),
+          );
+          if (reset && open.has(connection)) idle.push(connection);
+          else connection.close();
+        } else {
+          connection.close();
+        }
+        throw error;
+      }
     },
     async close() {
-      transporter.close();
+      for (const connection of open) connection.quit();
+      idle.length = 0;
+      open.clear();
     },
   };
+}
+
+function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
 }
