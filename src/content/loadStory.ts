@@ -39,8 +39,12 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
   const files: VFile[] = [storyFile];
   const updates: Update[] = [];
   const firstPathOfId = new Map<string, string>();
-  for (const { filePath, isMarkdown } of updatePaths) {
-    const file = isMarkdown ? await readContentFile(filePath) : new VFileClass({ path: filePath });
+  // Read every file at once (the disk work overlaps), then parse in order.
+  const reads = updatePaths.map(({ filePath, isMarkdown }) =>
+    isMarkdown ? readContentFile(filePath) : Promise.resolve(new VFileClass({ path: filePath })),
+  );
+  for (const [index, { filePath, isMarkdown }] of updatePaths.entries()) {
+    const file = await (reads[index] as Promise<VFile>);
     files.push(file);
     if (!isMarkdown) {
       reportProblem(
