@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
-import { sendTestCopy } from '../deliver/sendTestCopy.js';
+import { resolveSecret } from '../deliver/secret.js';
 import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { chromiumInstallHint, findChromium } from '../preview/findChromium.js';
 import { PreviewModel } from '../preview/PreviewModel.js';
 import { startPreviewServer } from '../preview/previewServer.js';
+import { previewTestSend } from '../preview/previewTestSend.js';
 import { takeScreenshots } from '../preview/takeScreenshots.js';
 
 export const defaultPreviewPort = 4321;
@@ -47,6 +49,10 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   }
 
   const log = (line: string) => io.stderr.write(`${line}\n`);
+  // Test copies carry a real unsubscribe link, made with the same secret as a send's.
+  const { secret } = resolveSecret(io.env, {
+    transport: io.env.SMTP_URL?.trim() ? 'smtp' : 'outbox',
+  });
   let server: Awaited<ReturnType<typeof startPreviewServer>>;
   try {
     server = await startPreviewServer({
@@ -54,25 +60,14 @@ export async function run({ values, io }: CommandContext): Promise<number> {
       host,
       port,
       log,
-      testSend: async (id, to) => {
-        const view = await model.view(id);
-        if (!view.ok || !view.rendered || !model.config)
-          throw new Error('the email has problems; fix them first');
-        const transport = transportFromEnv(io.env, root, 'test', model.config);
-        try {
-          await sendTestCopy({
-            rendered: view.rendered,
-            to,
-            config: model.config,
-            transport,
-            token: 'test',
-            now: io.now(),
-          });
-          return transport.description;
-        } finally {
-          await transport.close();
-        }
-      },
+      testSend: previewTestSend(model, {
+        transport: () => {
+          if (!model.config) throw new Error('the config has problems; fix them first');
+          return transportFromEnv(io.env, root, 'test', model.config);
+        },
+        token: (to) => createUnsubscribeToken(to, secret),
+        now: io.now,
+      }),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { EditionRecord } from '../../src/archive/EditionRecord.js';
 import { publish } from '../../src/commands/publishCommand.js';
+import { captureIo } from './captureIo.js';
 import { type FixtureFiles, sampleFiles, updateMd, writeFiles } from './fixture.js';
 import { repoRoot } from './runCli.js';
 
@@ -33,21 +33,9 @@ export async function publishInProcess(
   root: string,
   now: Date = publishNow,
 ): Promise<PublishResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const code = await publish({
-    root,
-    io: { stdout, stderr, cwd: root, env: { ...process.env, ...publishEnv }, now: () => now },
-  });
-  return { code, stdout: out, stderr: err };
+  const captured = captureIo(root, { ...process.env, ...publishEnv }, () => now);
+  const code = await publish({ root, io: captured.io });
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 /** Publish, failing the test with the command's output unless it exits 0. */

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Shard } from '../../src/archive/archivePaths.js';
 import { send } from '../../src/commands/sendCommand.js';
+import { captureIo, collectChild } from './captureIo.js';
 import { sampleFiles, sampleFixture } from './fixture.js';
 import { bin, repoRoot } from './runCli.js';
 
@@ -90,21 +90,13 @@ export async function sendInProcess(
   env: NodeJS.ProcessEnv,
   options: { to?: string; dryRun?: boolean; shard?: Shard; signal?: AbortSignal } = {},
 ): Promise<InProcessResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
+  const captured = captureIo(root, env, () => new Date());
   let err = '';
-  stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
   let code: number;
   try {
     code = await send({
       root,
-      io: { stdout, stderr, cwd: root, env, now: () => new Date() },
+      io: captured.io,
       ...options,
     });
   } catch (error) {
@@ -112,7 +104,7 @@ export async function sendInProcess(
     err += `storyline: ${(error as Error).message}\n`;
     code = 1;
   }
-  return { code, stdout: out, stderr: err };
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() + err };
 }
 
 /** `storyline send ARGS` as a child process that a test can signal. */
@@ -126,18 +118,7 @@ export function spawnSend(
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const done = new Promise<InProcessResult & { signal: string | null }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
-  });
+  const done = collectChild(child).then((result) => ({ ...result, code: result.code ?? -1 }));
   return { child, done };
 }
 

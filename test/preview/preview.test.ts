@@ -3,8 +3,10 @@ import { request } from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxTransport } from '../../src/deliver/transports/outboxTransport.js';
 import { PreviewModel } from '../../src/preview/PreviewModel.js';
 import { type PreviewServer, startPreviewServer } from '../../src/preview/previewServer.js';
+import { previewTestSend } from '../../src/preview/previewTestSend.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { sampleFixture } from '../helpers/fixture.js';
 
@@ -28,27 +30,16 @@ function rawGet(url: string, rawPath: string): Promise<number> {
 async function startPreview(): Promise<{ root: string; server: PreviewServer; outbox: string }> {
   const root = await sampleFixture();
   const model = new PreviewModel(root, () => new Date('2014-02-12T12:00:00Z'));
-  const { sendTestCopy } = await import('../../src/deliver/sendTestCopy.js');
-  const { outboxTransport } = await import('../../src/deliver/transports/outboxTransport.js');
   const outbox = path.join(root, '.storyline/outbox/test');
   const server = await startPreviewServer({
     model,
     host: '127.0.0.1',
     port: 0,
-    testSend: async (id, to) => {
-      const view = await model.view(id);
-      if (!view.rendered || !model.config) throw new Error('not renderable');
-      const transport = outboxTransport(outbox);
-      await sendTestCopy({
-        rendered: view.rendered,
-        to,
-        config: model.config,
-        transport,
-        token: 'test',
-        now: new Date(),
-      });
-      return transport.description;
-    },
+    testSend: previewTestSend(model, {
+      transport: () => outboxTransport(outbox),
+      token: () => 'test',
+      now: () => new Date(),
+    }),
   });
   return { root, server, outbox };
 }
