@@ -27,7 +27,12 @@ function rawGet(url: string, rawPath: string): Promise<number> {
   });
 }
 
-async function startPreview(): Promise<{ root: string; server: PreviewServer; outbox: string }> {
+async function startPreview(): Promise<{
+  root: string;
+  server: PreviewServer;
+  outbox: string;
+  model: PreviewModel;
+}> {
   const root = await sampleFixture();
   const model = new PreviewModel(root, () => new Date('2014-02-12T12:00:00Z'));
   const outbox = path.join(root, '.storyline/outbox/test');
@@ -41,8 +46,28 @@ async function startPreview(): Promise<{ root: string; server: PreviewServer; ou
       now: () => new Date(),
     }),
   });
-  return { root, server, outbox };
+  return { root, server, outbox, model };
 }
+
+describe('preview re-rendering', () => {
+  it('renders a burst of saves once, not once per save', async () => {
+    const { root, server, model } = await startPreview();
+    try {
+      const before = model.version;
+      for (let i = 0; i < 20; i++)
+        await appendFile(path.join(root, updateFile), `\nBurst sentence ${i}.\n`);
+      await expect.poll(() => model.version, { timeout: 5000 }).toBeGreaterThan(before);
+      // Let any late event settle, then count the renders the burst caused.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const renders = model.version - before;
+      console.log(`20 saves in a burst caused ${renders} render(s)`);
+      expect(renders).toBeLessThanOrEqual(2);
+      expect((await model.view()).text).toContain('Burst sentence 19.');
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe('preview server safety', () => {
   it('answers only files inside the content root, and only media files', async () => {
