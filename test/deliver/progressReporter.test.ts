@@ -20,10 +20,14 @@ describe('send progress', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const lines = text().split('\n');
     expect(lines).toHaveLength(2);
-    // Redrawn in place: carriage returns, no new line until the end.
-    expect(lines[0]).toMatch(
-      /^\r\[#+-+\] 250\/1000 25% 100\.0\/s ETA 8s\u001b\[K\r\[#+-+\] 250\/1000 25% 100\.0\/s ETA 8s\u001b\[K$/,
-    );
+    // Redrawn in place: a carriage return before and "clear to end of line" after each draw.
+    const clear = '\u001b[K';
+    const draws = (lines[0] ?? '').split('\r').filter(Boolean);
+    expect(draws).toHaveLength(2);
+    for (const draw of draws) {
+      expect(draw.endsWith(clear)).toBe(true);
+      expect(draw.slice(0, -clear.length)).toMatch(/^\[#+-+\] 250\/1000 25% 100\.0\/s ETA 8s$/);
+    }
   });
 
   it('writes a plain line every few seconds elsewhere, not one per message', async () => {
