@@ -15,12 +15,20 @@ try {
   throw error;
 }
 
+const fixedNow = process.env.STORYLINE_NOW ? new Date(process.env.STORYLINE_NOW) : undefined;
+if (fixedNow && Number.isNaN(fixedNow.getTime())) {
+  process.stderr.write(
+    `storyline: STORYLINE_NOW is \`${process.env.STORYLINE_NOW}\`, expected an ISO date-time such as 2014-02-10T12:00:00Z (or unset it)\n`,
+  );
+  process.exit(2);
+}
+
 const io = {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
-  now: () => (process.env.STORYLINE_NOW ? new Date(process.env.STORYLINE_NOW) : new Date()),
+  now: () => fixedNow ?? new Date(),
 };
 
 try {

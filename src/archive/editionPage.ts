@@ -3,6 +3,7 @@ import { isoDate } from '../content/isoDate.js';
 import type { BaseStory } from '../content/Story.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
+import { escapeXml } from '../render/escapeXml.js';
 import { personalise } from '../render/personalise.js';
 import type { Rendered } from '../render/Rendered.js';
 import { absoluteFragments } from './absoluteFragments.js';
@@ -41,10 +42,11 @@ export function editionPage(
     mainEntityOfPage: url,
     url,
   };
-  const head = `<link rel="canonical" href="${url}">${jsonLdScript(article)}`;
+  const head = `<link rel="canonical" href="${escapeXml(url)}">${jsonLdScript(article)}`;
   // A fragment not on this page is an update's: the living story page holds them all.
   return {
-    html: absoluteFragments(html, url, config.siteUrl).replace(/<\/head>/i, `${head}</head>`),
+    // A replacer function, not a string: `$&` or `$'` in a headline must stay text.
+    html: absoluteFragments(html, url, config.siteUrl).replace(/<\/head>/i, () => `${head}</head>`),
     text,
   };
 }

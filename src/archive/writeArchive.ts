@@ -5,6 +5,7 @@ import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Config } from '../config/configSchema.js';
+import { publishableType } from '../content/publishableFile.js';
 import type { Story } from '../content/Story.js';
 import { planEditionFromRecord } from '../edition/planEdition.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
@@ -81,8 +82,8 @@ export async function writeArchive(
 /**
  * Files of the content root that published content links to by a relative
  * URL (the story's image, images and PDFs in bodies): the archive serves
- * them at the same path under siteUrl. Never anything outside the root, a
- * hidden file, or the archive itself.
+ * them at the same path under siteUrl. Only media (`publishableType`):
+ * never anything outside the root, a hidden file, data, or the archive itself.
  */
 function localAssets(root: string, story: Story, bodies: Root[]): string[] {
   const urls: string[] = [];
@@ -102,15 +103,8 @@ function localAssets(root: string, story: Story, bodies: Root[]): string[] {
     } catch {
       continue;
     }
-    const parts = relative.split(path.sep);
-    if (
-      !relative ||
-      relative.startsWith('..') ||
-      path.isAbsolute(relative) ||
-      parts.some((p) => p.startsWith('.')) ||
-      parts[0] === 'archive'
-    )
-      continue;
+    // Only media the preview would show too: never a linked CSV or config.
+    if (relative.split(path.sep)[0] === 'archive' || !publishableType(root, relative)) continue;
     if (existsSync(path.join(root, relative))) assets.add(relative);
   }
   return [...assets].sort();

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * The values that must never be printed: the SMTP password (and the URL
  * that holds it), STORYLINE_SECRET and the DKIM key. Every line a command
@@ -10,7 +12,21 @@ export function secretsIn(env: NodeJS.ProcessEnv): string[] {
     if (value && value.length >= 4) secrets.push(value);
   };
   add(env.STORYLINE_SECRET);
-  add(env.DKIM_PRIVATE_KEY);
+  const key = env.DKIM_PRIVATE_KEY?.trim();
+  if (key) {
+    add(key);
+    let pem = key;
+    if (!key.startsWith('-----BEGIN')) {
+      // A path to the key: the key itself must not show either.
+      try {
+        pem = readFileSync(key, 'utf8');
+      } catch {}
+    }
+    add(pem.trim());
+    // Its base64 body line by line too, in case something quotes part of it.
+    for (const line of pem.split('\n'))
+      if (line.trim().length >= 32 && !line.startsWith('-----')) add(line.trim());
+  }
   if (env.SMTP_URL) {
     try {
       const url = new URL(env.SMTP_URL);

@@ -6,7 +6,7 @@ import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
 import type { Config } from '../config/configSchema.js';
 import { previewCopy } from '../deliver/previewCopy.js';
-import { collectProblems } from '../diagnostics/collectProblems.js';
+import { collectProblems, hasErrors } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Edition } from '../edition/Edition.js';
 import { planAllEditions, planEditionById, planPendingEdition } from '../edition/planEdition.js';
@@ -119,10 +119,6 @@ export async function writeEditionFiles(
   await writeFileAtomic(path.join(dir, 'message.eml'), eml);
   await writeFileAtomic(path.join(dir, 'edition.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return { id: edition.id, dir, subject: edition.subject, preheader: edition.preheader, sizes };
-}
-
-function hasErrors(files: VFile[]): boolean {
-  return files.some((file) => file.messages.some((m) => m.fatal));
 }
 
 /** The same template warning is found once per edition; say it once. */

@@ -60,14 +60,17 @@ export async function run({ values, io }: CommandContext): Promise<number> {
       host,
       port,
       log,
-      testSend: previewTestSend(model, {
-        transport: () => {
-          if (!model.config) throw new Error('the config has problems; fix them first');
-          return transportFromEnv(io.env, root, 'test', model.config);
-        },
-        token: (to) => createUnsubscribeToken(to, secret),
-        now: io.now,
-      }),
+      // Beyond loopback anyone could press it: mailing from this machine is
+      // only offered to the person at it.
+      ...(isLoopback(host)
+        ? {
+            testSend: previewTestSend(model, {
+              transport: () => transportFromEnv(io.env, root, 'test'),
+              token: (to) => createUnsubscribeToken(to, secret),
+              now: io.now,
+            }),
+          }
+        : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -77,7 +80,9 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     throw error;
   }
   if (!isLoopback(host)) {
-    log(`warning: listening on ${host}: anyone who can reach this machine can read the preview`);
+    log(
+      `warning: listening on ${host}: anyone who can reach this machine can read the preview (test sends are off)`,
+    );
   }
   io.stdout.write(
     `Preview of ${path.relative(io.cwd, root) || '.'} at ${server.url} (Ctrl-C to stop)\n`,

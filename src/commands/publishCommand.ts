@@ -7,6 +7,8 @@ import { resolveSecret } from '../deliver/secret.js';
 import { outboxDir } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
+import type { Project } from '../project/loadProject.js';
+import type { Rendered } from '../render/Rendered.js';
 import { writeEditionFiles } from './buildCommand.js';
 import { check } from './checkCommand.js';
 import { deliver } from './sendCommand.js';
@@ -29,46 +31,32 @@ export async function publish(options: PublishOptions): Promise<number> {
   const { io, root } = options;
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const err = (line: string) => io.stderr.write(`${line}\n`);
-  const checked = await check({ root, now: io.now() });
+  let checked = await check({ root, now: io.now() });
   for (const problem of checked.problems) err(formatProblem(problem, io.cwd));
   if (!checked.ok || !checked.project.story) {
     err(`${checked.summary}\nNothing was sent or archived.`);
     return 1;
   }
-  const { project, template, pending } = checked;
+  let code = 0;
+  let editions = 0;
+  // One edition after another: an edition resumed from an earlier run may
+  // have newer updates queued behind it, and they go out in the same run.
+  while (checked.pending && code === 0 && editions < maxEditionsPerRun) {
+    code = await publishEdition(checked.project, checked.pending, options);
+    editions++;
+    if (code !== 0) break;
+    checked = await check({ root, now: io.now() });
+    if (!checked.ok) {
+      for (const problem of checked.problems.filter((p) => p.fatal))
+        err(formatProblem(problem, io.cwd));
+      code = 1;
+    }
+  }
+  if (editions === 0) out('Nothing pending: every update has been mailed.');
+  const { project, template } = checked;
   const story = project.story;
   if (!story) return 1;
   const { config } = project;
-  let code = 0;
-  if (pending) {
-    out(`Publishing ${pending.edition.id}: ${pending.subject}`);
-    const built = await writeEditionFiles(
-      pending,
-      path.join(project.root, '.storyline', 'build'),
-      config,
-      io.now(),
-    );
-    out(
-      `Built ${path.relative(io.cwd, built.dir) || '.'}/ (HTML ${(built.sizes.html / 1024).toFixed(1)} KB)`,
-    );
-    const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
-    const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
-    if (warning) err(`warning: ${warning}`);
-    code = await deliver(project, pending, secret, {
-      root,
-      io,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (!usesSmtp) {
-      const dir = path.join(outboxDir(project.root), pending.edition.id);
-      const count = (await readdir(dir).catch(() => [])).length;
-      out(
-        `Outbox: ${path.relative(io.cwd, dir)}/ holds ${count} message${count === 1 ? '' : 's'} (.eml files; set SMTP_URL to mail them for real)`,
-      );
-    }
-  } else {
-    out('Nothing pending: every update has been mailed.');
-  }
   const archive = await writeArchive(project.root, story, config, template);
   for (const problem of collectProblems(archive.files)) err(formatProblem(problem, io.cwd));
   const archiveRel = path.relative(io.cwd, path.join(project.root, 'archive')) || 'archive';
@@ -79,6 +67,46 @@ export async function publish(options: PublishOptions): Promise<number> {
     out(`Archive: ${archiveRel}/ unchanged`);
   }
   return archive.files.length > 0 ? 1 : code;
+}
+
+/** More editions than this in one run means something keeps re-planning: stop and look. */
+const maxEditionsPerRun = 20;
+
+/** Build files for, send, and report the outbox of one pending edition. */
+async function publishEdition(
+  project: Project,
+  pending: Rendered,
+  options: PublishOptions,
+): Promise<number> {
+  const { io, root } = options;
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  out(`Publishing ${pending.edition.id}: ${pending.subject}`);
+  const built = await writeEditionFiles(
+    pending,
+    path.join(project.root, '.storyline', 'build'),
+    project.config,
+    io.now(),
+  );
+  out(
+    `Built ${path.relative(io.cwd, built.dir) || '.'}/ (HTML ${(built.sizes.html / 1024).toFixed(1)} KB)`,
+  );
+  const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
+  const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
+  if (warning) err(`warning: ${warning}`);
+  const code = await deliver(project, pending, secret, {
+    root,
+    io,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!usesSmtp) {
+    const dir = path.join(outboxDir(project.root), pending.edition.id);
+    const count = (await readdir(dir).catch(() => [])).length;
+    out(
+      `Outbox: ${path.relative(io.cwd, dir)}/ holds ${count} message${count === 1 ? '' : 's'} (.eml files; set SMTP_URL to mail them for real)`,
+    );
+  }
+  return code;
 }
 
 export async function run({ values, io }: CommandContext): Promise<number> {

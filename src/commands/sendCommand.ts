@@ -5,16 +5,17 @@ import type { CommandContext } from '../cli/commandTable.js';
 import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
 import { addressHash, shardOf } from '../deliver/addressHash.js';
+import { addressProblem } from '../deliver/addressProblem.js';
 import { isFinal, Journal } from '../deliver/Journal.js';
 import { parseShard } from '../deliver/parseShard.js';
 import { formatDuration, progressReporter } from '../deliver/progressReporter.js';
 import { readSubscribers } from '../deliver/readSubscribers.js';
 import { resolveSecret } from '../deliver/secret.js';
-import { type SendReport, sendEdition } from '../deliver/sendEdition.js';
+import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { readSuppressions } from '../deliver/suppressions.js';
-import { describeSmtpUrl, isLoopback } from '../deliver/transports/smtpTransport.js';
+import { describeSmtpUrl, isLoopback, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
@@ -59,7 +60,11 @@ export async function send(options: SendCommandOptions): Promise<number> {
   const edition =
     pending ?? (options.to && newest ? planEditionById(story, newest.id, sent, config) : undefined);
   if (!edition) {
-    out('Nothing to send: every update has been mailed.');
+    out(
+      options.to
+        ? 'Nothing to send a test of: the story has no updates yet (`storyline new <headline>` writes one).'
+        : 'Nothing to send: every update has been mailed.',
+    );
     return 0;
   }
   const render = await renderForProject(project, edition, template);
@@ -99,7 +104,13 @@ export async function deliver(
     env: io.env,
   });
   const relay = io.env.SMTP_URL?.trim();
-  if (source.origin === 'example' && relay && !isLoopback(new URL(relay).hostname)) {
+  if (relay && !config.unsubscribe.url && !config.unsubscribe.mailto) {
+    err(
+      'Nothing was sent: storyline.config.json has neither `unsubscribe.url` nor `unsubscribe.mailto`, expected at least one; every message must offer a way to unsubscribe (List-Unsubscribe), and Gmail and Yahoo reject bulk mail without it',
+    );
+    return 1;
+  }
+  if (source.origin === 'example' && relay && !isLoopback(parseSmtpUrl(relay).hostname)) {
     err(
       `Nothing was sent: refusing to mail the example list ${path.basename(source.path)} through ${describeSmtpUrl(relay)}; give the real list with --subscribers, STORYLINE_SUBSCRIBERS (in CI, the SUBSCRIBERS_CSV secret) or subscribers.csv`,
     );
@@ -114,11 +125,23 @@ export async function deliver(
     );
     return 1;
   }
-  const transport = transportFromEnv(io.env, project.root, edition.id, config);
+  const transport = transportFromEnv(io.env, project.root, edition.id);
   const controller = new AbortController();
   const stop = (signal: string) => {
-    if (controller.signal.aborted) return;
-    err(`\n${signal}: taking no new recipients; finishing the messages in flight…`);
+    if (controller.signal.aborted) {
+      // A second Ctrl-C means now: the journal already holds every outcome
+      // written so far, and `sending` lines tell the next run what was in flight.
+      if (signal !== 'stopped') {
+        err(
+          `\n${signal} again: stopping at once; the next \`storyline send\` resumes and says what may have gone twice`,
+        );
+        process.exit(130);
+      }
+      return;
+    }
+    err(
+      `\n${signal}: taking no new recipients; finishing the messages in flight (Ctrl-C again to stop at once)…`,
+    );
     controller.abort();
   };
   const onInt = () => stop('SIGINT');
@@ -150,7 +173,16 @@ export async function deliver(
         err(
           `warning: ${count} recipient${count === 1 ? ' was' : 's were'} being sent to when the last run stopped; they are sent again now and may get this edition twice`,
         ),
+      onUnreadableJournal: (lines) =>
+        err(
+          `warning: ${lines} line${lines === 1 ? '' : 's'} of the delivery journal could not be read; those recipients are sent again and may get this edition twice`,
+        ),
     });
+  } catch (error) {
+    if (!(error instanceof UnusableListError)) throw error;
+    for (const problem of collectProblems([listFile])) err(formatProblem(problem, io.cwd));
+    err('Nothing was sent: fix the subscriber list above');
+    return 1;
   } finally {
     progress.finish();
     process.off('SIGINT', onInt);
@@ -158,7 +190,6 @@ export async function deliver(
     await transport.close();
   }
   for (const problem of collectProblems([listFile])) err(formatProblem(problem, io.cwd));
-  if (listFile.messages.some((m) => m.fatal)) return 1;
   printSummary(report, io);
   if (report.stopped) {
     // An interruption only needs a rerun; a refusal (credentials, TLS, an
@@ -187,9 +218,8 @@ async function sendTest(
   secret: string,
   io: Io,
 ): Promise<number> {
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
-    throw new UsageError(`--to takes one address such as you@example.org`);
-  const transport = transportFromEnv(io.env, project.root, 'test', project.config);
+  if (addressProblem(to)) throw new UsageError(`--to takes one address such as you@example.org`);
+  const transport = transportFromEnv(io.env, project.root, 'test');
   try {
     await sendTestCopy({
       rendered,
@@ -268,11 +298,13 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
   let shard: Shard | undefined;
   if (typeof values.shard === 'string') {
-    shard = parseShard(values.shard);
-    if (!shard)
+    const parsed = parseShard(values.shard);
+    if (parsed === undefined) {
       throw new UsageError(
         `--shard takes i/n with 1 ≤ i ≤ n, such as 2/4, not \`${values.shard}\``,
       );
+    }
+    shard = parsed ?? undefined;
   }
   if (values.to !== undefined && (values['dry-run'] || shard)) {
     throw new UsageError('--to sends one test copy; it does not go with --dry-run or --shard');

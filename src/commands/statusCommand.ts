@@ -65,7 +65,9 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     out('Next: fix the problems above (`storyline check` lists them all).');
   else if (inProgress)
     out(
-      `Next: \`storyline send\` resumes ${inProgress.id}, which stopped part-way (${inProgress.counts.deferred} still to go).`,
+      inProgress.shards > 1
+        ? `Next: ${inProgress.id} is being sent in ${inProgress.shards} shards; run \`storyline send --shard i/${inProgress.shards}\` for each shard not yet complete.`
+        : `Next: \`storyline send\` resumes ${inProgress.id}, which stopped part-way (${inProgress.counts.deferred} still to go).`,
     );
   else if (next)
     out(

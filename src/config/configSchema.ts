@@ -1,10 +1,11 @@
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
+import { addressProblem } from '../deliver/addressProblem.js';
 
 const mailbox = z.string().superRefine((value, ctx) => {
   const parsed = addressparser(value, { flatten: true });
   const address = parsed[0]?.address ?? '';
-  if (parsed.length !== 1 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+  if (parsed.length !== 1 || addressProblem(address)) {
     ctx.addIssue({
       code: 'custom',
       message: `Unexpected \`${value}\`, expected one mail address such as \`The Brief <news@example.org>\``,
@@ -62,10 +63,9 @@ export const configSchema = z.strictObject({
       url: httpUrl.optional(),
       mailto: z
         .string()
-        .regex(
-          /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-          'Unexpected value, expected a bare address such as `unsubscribe@example.org`',
-        )
+        .refine((value) => !addressProblem(value), {
+          message: 'Unexpected value, expected a bare address such as `unsubscribe@example.org`',
+        })
         .optional(),
     })
     .default({}),

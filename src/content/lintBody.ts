@@ -74,25 +74,34 @@ function checkUrl(
   position: RootContent['position'],
   what: 'link' | 'image',
 ): void {
+  const reason = urlProblem(url, what);
+  if (reason) reportProblem(file, reason, position, 'unsafe-url');
+}
+
+/** Why a link or image URL cannot go in an email, or `undefined` when it can. */
+export function urlProblem(url: string, what: 'link' | 'image'): string | undefined {
   // Browsers ignore whitespace and control characters inside a scheme.
   const squeezed = [...url].filter((c) => c > ' ').join('');
   if (squeezed === '' || squeezed === '#') {
-    reportProblem(
-      file,
-      `Unexpected empty ${what} URL, expected an address such as \`https://example.org/page\``,
-      position,
-      'unsafe-url',
-    );
-    return;
+    return `Unexpected empty ${what} URL, expected an address such as \`https://example.org/page\``;
   }
   const scheme = unsafeScheme.exec(squeezed);
   if (scheme) {
-    reportProblem(
-      file,
-      `Unexpected \`${scheme[1]?.toLowerCase()}:\` ${what} URL, expected an \`https:\` address; mail clients block it and it can carry code`,
-      position,
-      'unsafe-url',
-    );
+    return `Unexpected \`${scheme[1]?.toLowerCase()}:\` ${what} URL, expected an \`https:\` address; mail clients block it and it can carry code`;
+  }
+  if (!parsesAsUrl(url)) {
+    return `Unexpected malformed ${what} URL \`${url.slice(0, 60)}\`, expected an address such as \`https://example.org/page\` or a path such as \`images/map.png\``;
+  }
+  return undefined;
+}
+
+/** Whether a URL resolves, as the renderer will resolve it (against a site) and decode its path. */
+function parsesAsUrl(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url, 'https://example.org/story/').pathname);
+    return true;
+  } catch {
+    return false;
   }
 }
 

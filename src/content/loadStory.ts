@@ -40,11 +40,16 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
   const updates: Update[] = [];
   const firstPathOfId = new Map<string, string>();
   // Read every file at once (the disk work overlaps), then parse in order.
+  // A read that fails becomes a problem on that file right away, so no
+  // promise is ever left to reject unobserved while earlier files parse.
   const reads = updatePaths.map(({ filePath, isMarkdown }) =>
-    isMarkdown ? readContentFile(filePath) : Promise.resolve(new VFileClass({ path: filePath })),
+    isMarkdown
+      ? readContentFile(filePath).catch((error: unknown) => unreadable(filePath, error))
+      : Promise.resolve(new VFileClass({ path: filePath })),
   );
   for (const [index, { filePath, isMarkdown }] of updatePaths.entries()) {
     const file = await (reads[index] as Promise<VFile>);
+    if (file.data.vanished) continue;
     files.push(file);
     if (!isMarkdown) {
       reportProblem(
@@ -79,11 +84,31 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
   return { story, files, failed: hasErrors(files) };
 }
 
+/**
+ * A file that could not be read: a problem on it, or, when it went away
+ * between listing and reading (an editor saving by rename), nothing at all.
+ */
+function unreadable(filePath: string, error: unknown): VFile {
+  const file = new VFileClass({ path: filePath });
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    file.data.vanished = true;
+    return file;
+  }
+  reportProblem(
+    file,
+    `Unexpected file that cannot be read (${code ?? (error as Error).message}), expected a readable markdown file; check its permissions`,
+    undefined,
+    'file-unreadable',
+  );
+  return file;
+}
+
 async function readStoryFile(storyPath: string): Promise<VFile> {
   try {
     return await readContentFile(storyPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return unreadable(storyPath, error);
     const file = new VFileClass({ path: storyPath });
     reportProblem(
       file,

@@ -8,7 +8,7 @@ import {
   storyFrontMatterSchema,
   updateFrontMatterSchema,
 } from './frontMatterSchemas.js';
-import { lintBody } from './lintBody.js';
+import { lintBody, urlProblem } from './lintBody.js';
 import { parseFrontMatter } from './parseFrontMatter.js';
 import { parseMarkdown } from './parseMarkdown.js';
 import { parseStoryDate } from './parseStoryDate.js';
@@ -86,6 +86,9 @@ export function parseContentFile(
     const published = readDate('published', data.published);
     if (!parsed.success || !published) return undefined;
     const { title, dek, byline, image } = parsed.data;
+    const imageUrlProblem = image ? urlProblem(image.src, 'image') : undefined;
+    if (imageUrlProblem)
+      reportProblem(file, imageUrlProblem, locator.value(['image', 'src']), 'unsafe-url');
     if (image && !image.alt.trim()) {
       reportProblem(
         file,

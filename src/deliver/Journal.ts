@@ -28,6 +28,8 @@ export interface JournalEntry {
   messageId?: string;
   /** Which try this was, from 1. */
   attempt?: number;
+  /** Recorded as failed after temporary failures on every try of three runs. */
+  gaveUp?: boolean;
 }
 
 const finalStatuses: ReadonlySet<JournalStatus> = new Set(['sent', 'failed', 'suppressed']);
@@ -46,15 +48,19 @@ export function isFinal(status: JournalStatus | undefined): boolean {
  */
 export class Journal {
   readonly #fd: number;
+  #closed = false;
+  /** Lines that could not be read when the journal was opened. */
+  readonly unreadable: number;
   readonly #last = new Map<string, JournalEntry>();
   #lastSync = Date.now();
 
   private constructor(
     readonly path: string,
     fd: number,
-    entries: JournalEntry[],
+    { entries, unreadable }: ParsedJournal,
   ) {
     this.#fd = fd;
+    this.unreadable = unreadable;
     for (const entry of entries) this.#last.set(entry.hash, entry);
   }
 
@@ -76,7 +82,7 @@ export class Journal {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    return new Map(parseJournal(text).map((entry) => [entry.hash, entry]));
+    return new Map(parseJournal(text).entries.map((entry) => [entry.hash, entry]));
   }
 
   /** The latest entry for an address hash. */
@@ -90,6 +96,7 @@ export class Journal {
   }
 
   append(entry: JournalEntry): void {
+    if (this.#closed) throw new Error(`the journal ${this.path} is closed`);
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
     this.#last.set(entry.hash, entry);
     if (Date.now() - this.#lastSync > 1000) this.sync();
@@ -122,20 +129,30 @@ export class Journal {
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.sync();
     closeSync(this.#fd);
   }
 }
 
-function parseJournal(text: string): JournalEntry[] {
+interface ParsedJournal {
+  entries: JournalEntry[];
+  unreadable: number;
+}
+
+function parseJournal(text: string): ParsedJournal {
   const entries: JournalEntry[] = [];
+  let unreadable = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
       entries.push(JSON.parse(line) as JournalEntry);
     } catch {
-      // A line we cannot read tells us nothing; that recipient is simply tried again.
+      // A line we cannot read tells us nothing; its recipient is tried again,
+      // and the caller says how many such lines there were.
+      unreadable++;
     }
   }
-  return entries;
+  return { entries, unreadable };
 }

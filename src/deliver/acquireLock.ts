@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,11 +22,18 @@ export async function acquireLock(lockPath: string, now: Date): Promise<() => Pr
   await mkdir(path.dirname(lockPath), { recursive: true });
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: now.toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
+    // Written in full under another name, then linked into place: the lock
+    // appears with its owner already in it, so nobody can read it half-written
+    // and take it for stale.
+    const pending = `${lockPath}.${process.pid}.tmp`;
+    await writeFile(pending, JSON.stringify(owner));
     try {
-      await writeFile(lockPath, JSON.stringify(owner), { flag: 'wx' });
+      await link(pending, lockPath);
       return () => rm(lockPath, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await rm(pending, { force: true });
     }
     let holder: LockOwner | undefined;
     try {

@@ -67,12 +67,27 @@ export function unsubscribeTargetsFor(config: ListConfig): (token: string) => Un
   };
 }
 
-/** `List-Unsubscribe`, `List-Unsubscribe-Post` (RFC 8058, only with an https URL) and `List-Id`. */
-export function listHeaders(config: ListConfig, token: string): Record<string, string> {
-  const { url, mailto } = unsubscribeTargets(config, token);
-  const headers: Record<string, string> = { 'List-Id': listId(config) };
+/**
+ * `List-Unsubscribe` (the URL and the mailto) and, only with an https URL
+ * that can take the POST, `List-Unsubscribe-Post` (RFC 8058 one-click).
+ */
+export function unsubscribeHeaders({ url, mailto }: UnsubscribeTargets): Record<string, string> {
+  const headers: Record<string, string> = {};
   const targets = [url, mailto].filter((t): t is string => Boolean(t)).map((t) => `<${t}>`);
   if (targets.length > 0) headers['List-Unsubscribe'] = targets.join(', ');
   if (url?.startsWith('https:')) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   return headers;
+}
+
+/** What the footer's "Unsubscribe" links to: the URL, else the mailto, else the site. */
+export function footerUnsubscribeUrl(
+  targets: UnsubscribeTargets,
+  config: Pick<Config, 'siteUrl'>,
+): string {
+  return targets.url ?? targets.mailto ?? config.siteUrl;
+}
+
+/** `List-Id` and the unsubscribe headers for one token. */
+export function listHeaders(config: ListConfig, token: string): Record<string, string> {
+  return { 'List-Id': listId(config), ...unsubscribeHeaders(unsubscribeTargets(config, token)) };
 }

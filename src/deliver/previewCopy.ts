@@ -1,7 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import { personalise } from '../render/personalise.js';
 import type { Rendered } from '../render/Rendered.js';
-import { listHeaders, unsubscribeTargets } from './listHeaders.js';
+import { footerUnsubscribeUrl, listHeaders, unsubscribeTargets } from './listHeaders.js';
 import { messageIdFor } from './messageIdFor.js';
 import { prepareRawMessage } from './rawMessage.js';
 
@@ -24,7 +24,7 @@ export interface PreviewCopy {
 export function previewCopy(rendered: Rendered, config: Config, now: Date): PreviewCopy {
   const targets = unsubscribeTargets(config, placeholderToken);
   const { html, text } = personalise(rendered, {
-    unsubscribeUrl: targets.url ?? targets.mailto ?? config.siteUrl,
+    unsubscribeUrl: footerUnsubscribeUrl(targets, config),
     name: placeholderRecipient.name,
   });
   const messageId = messageIdFor(config.from, `${rendered.edition.id}.preview`);

@@ -6,7 +6,12 @@ import type { Config } from '../config/configSchema.js';
 import { escapeXml } from '../render/escapeXml.js';
 import type { Rendered } from '../render/Rendered.js';
 import type { RecipientSlot } from '../render/templateSlots.js';
-import { listId, unsubscribeTargetsFor } from './listHeaders.js';
+import {
+  footerUnsubscribeUrl,
+  listId,
+  unsubscribeHeaders,
+  unsubscribeTargetsFor,
+} from './listHeaders.js';
 
 export interface RawRecipient {
   email: string;
@@ -78,9 +83,8 @@ export function prepareRawMessage(
 
   return (recipient, personal) => {
     const targets = unsubscribeTargets(personal.token);
-    const unsubscribeUrl = targets.url ?? targets.mailto ?? config.siteUrl;
+    const unsubscribeUrl = footerUnsubscribeUrl(targets, config);
     const name = recipient.name?.trim() || 'reader';
-    const list = [targets.url, targets.mailto].filter(Boolean).map((t) => `<${t}>`);
     const personalHeaders = [
       header(
         'To',
@@ -90,11 +94,7 @@ export function prepareRawMessage(
       ),
       header('Date', formatDate(personal.date)),
       header('Message-ID', personal.messageId),
-      ...(list.length > 0 ? [header('List-Unsubscribe', list.join(', '))] : []),
-      // RFC 8058 one-click needs an https URL that accepts a POST.
-      ...(targets.url?.startsWith('https:')
-        ? [header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click')]
-        : []),
+      ...Object.entries(unsubscribeHeaders(targets)).map(([key, value]) => header(key, value)),
     ].join('');
     const pieces: (Buffer | string)[] = [fixedHeaderBytes, personalHeaders, textHead];
     fill(pieces, textSegments, { unsubscribe_url: unsubscribeUrl, name });

@@ -21,7 +21,7 @@ import type { Rendered } from '../render/Rendered.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { acquireLock } from './acquireLock.js';
 import { addressHash, shardOf } from './addressHash.js';
-import { classifyFailure, type Failure, isHardBounce, retryDelayMs } from './classifyFailure.js';
+import { classifyFailure, type Failure, retryDelayMs } from './classifyFailure.js';
 import { isFinal, Journal } from './Journal.js';
 import { messageIdFor } from './messageIdFor.js';
 import { rateLimiter, sleep } from './rateLimiter.js';
@@ -60,6 +60,8 @@ export interface SendOptions {
    * because this run may itself be killed before it reports anything.
    */
   onPossibleDuplicates?: (count: number) => void;
+  /** Called at once when lines of the journal could not be read: their recipients are sent again. */
+  onUnreadableJournal?: (lines: number) => void;
 }
 
 export interface SendReport {
@@ -82,6 +84,14 @@ export interface SendReport {
   /** Why the run stopped before the end: a signal, or an error no retry can fix. */
   stopped?: string;
   journal: string;
+}
+
+/** Refusals in a row after which the run stops: the relay, not the addresses, is the likely cause. */
+const maxConsecutiveRefusals = 10;
+
+/** The subscriber list cannot be read (no `email` column, say): nothing was started. */
+export class UnusableListError extends Error {
+  override name = 'UnusableListError';
 }
 
 interface Pending {
@@ -119,31 +129,42 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
   );
   let journal: Journal | undefined;
   try {
+    const inShard = (s: Subscriber) =>
+      !shard || shard.count === 1 || shardOf(s.email, secret, shard.count) === shard.index - 1;
+    // A first pass counts the list for progress and ETA without holding it in
+    // memory, and reports its problems once. A list nobody can be read from
+    // (no `email` column) stops here, before anything is recorded.
+    let total = 0;
+    for await (const s of readSubscribers(options.subscribersPath, options.listFile)) {
+      if (inShard(s)) total++;
+    }
+    if (options.listFile.messages.some((m) => m.fatal)) {
+      throw new UnusableListError(`the subscriber list ${options.subscribersPath} cannot be used`);
+    }
+
     await recordStart(options, startedAt);
     journal = await Journal.open(journalPath(root, edition.id, shard));
     const possibleDuplicates = journal.inFlight().length;
     if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);
+    if (journal.unreadable > 0) options.onUnreadableJournal?.(journal.unreadable);
     const { hashes: suppressed } = await readSuppressions(root, secret);
-
-    const inShard = (s: Subscriber) =>
-      !shard || shard.count === 1 || shardOf(s.email, secret, shard.count) === shard.index - 1;
-    // A first pass counts the list for progress and ETA without holding it in memory.
-    let total = 0;
-    for await (const s of readSubscribers(options.subscribersPath, new VFile()))
-      if (inShard(s)) total++;
 
     const build = prepareRawMessage(rendered, config);
     const limit = rateLimiter(config.send.rate);
     const retryBase = config.send.retryDelay * 1000;
     const maxAttempts = config.send.retries + 1;
+    // Over every run of this edition: three runs' worth of tries, then give up.
+    const maxAttemptsOverall = maxAttempts * 3;
     const retries: Pending[] = [];
-    const list = readSubscribers(options.subscribersPath, options.listFile)[Symbol.asyncIterator]();
+    // The second pass: the list's problems were reported by the first.
+    const list = readSubscribers(options.subscribersPath, new VFile())[Symbol.asyncIterator]();
     let listDone = false;
     let done = 0;
     let skipped = 0;
     let sentNow = 0;
     let stopped: string | undefined;
     let consecutiveConnectionFailures = 0;
+    let consecutiveRefusals = 0;
     // Every recipient of the list met in this pass, to count outcomes over the
     // list as it is now (not over addresses since removed from it).
     const seen = new Set<string>();
@@ -209,25 +230,48 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         done++;
         sentNow++;
         consecutiveConnectionFailures = 0;
+        consecutiveRefusals = 0;
         return;
       } catch (error) {
         failure = classifyFailure(error);
       }
       consecutiveConnectionFailures =
         failure.code === undefined ? consecutiveConnectionFailures + 1 : 0;
+      consecutiveRefusals = failure.kind === 'permanent' ? consecutiveRefusals + 1 : 0;
       const code = failure.code !== undefined ? { code: failure.code } : {};
       if (failure.kind === 'fatal') {
+        // The relay refuses us, not this recipient: nobody is recorded as failed for it.
         j.append({ at: stamp(), hash, status: 'deferred', attempt: item.attempt, ...code });
-        stopped ??= `the mail server refused the connection for every message: ${failure.reason}`;
+        stopped ??= failure.reason;
         return;
       }
       if (failure.kind === 'permanent') {
         j.append({ at: stamp(), hash, status: 'failed', attempt: item.attempt, ...code });
-        if (isHardBounce(failure))
+        if (failure.bounce) {
           await appendSuppression(
             root,
             suppressionFor(subscriber.email, 'bounced', secret, options.now()),
           );
+        }
+        done++;
+        // Many refusals in a row look like the relay, not the addresses: stop
+        // before a misconfiguration marks the whole list as failed.
+        if (consecutiveRefusals >= maxConsecutiveRefusals) {
+          stopped ??= `${maxConsecutiveRefusals} recipients in a row were refused (last: ${failure.reason}); that looks like the relay, not the addresses: check it before sending again`;
+        }
+        return;
+      }
+      if (item.attempt >= maxAttemptsOverall) {
+        // Temporary failures that never end (a full mailbox, endless greylisting)
+        // must not hold the edition open for ever.
+        j.append({
+          at: stamp(),
+          hash,
+          status: 'failed',
+          attempt: item.attempt,
+          ...code,
+          gaveUp: true,
+        });
         done++;
         return;
       }
@@ -258,7 +302,8 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         item ??= await nextFromList();
         if (!item) {
           if (listDone && retries.length === 0) return;
-          const soonest = Math.min(...retries.map((r) => r.dueAt));
+          let soonest = Number.POSITIVE_INFINITY;
+          for (const r of retries) soonest = Math.min(soonest, r.dueAt);
           await sleep(Math.max(5, Math.min(250, soonest - performance.now())), signal);
           continue;
         }
@@ -272,12 +317,24 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       }
     };
 
+    // A worker that throws (the disk is full, say) stops the others before the
+    // journal closes; the error is raised once they have all finished.
+    let crash: unknown;
+    const guarded = async () => {
+      try {
+        await worker();
+      } catch (error) {
+        crash ??= error;
+        stopped ??= 'an error stopped the run';
+      }
+    };
     const ticker = setInterval(report, 500);
     try {
-      await Promise.all(Array.from({ length: config.send.concurrency }, worker));
+      await Promise.all(Array.from({ length: config.send.concurrency }, guarded));
     } finally {
       clearInterval(ticker);
     }
+    if (crash) throw crash;
     // Whoever waits for a retry when the run stops is deferred to the next run.
     for (const item of retries) {
       j.append({ at: stamp(), hash: item.hash, status: 'deferred', attempt: item.attempt - 1 });

@@ -7,6 +7,7 @@ export const ruleIds = [
   'missing-file',
   'file-too-large',
   'file-encoding',
+  'file-unreadable',
   'file-name',
   'not-markdown',
   'front-matter-missing',

@@ -15,13 +15,16 @@ export function planPendingEdition(
   story: Story,
   sent: ReadonlySet<string>,
   config: EditionConfig,
-  inProgress?: { updates: readonly string[] } | undefined,
+  inProgress?: { id?: string; updates: readonly string[] } | undefined,
 ): Edition | undefined {
   const published = story.updates.filter((u) => !u.draft);
   const earlier = published.filter((u) => sent.has(u.id));
   if (inProgress) {
-    const resumed = published.filter((u) => inProgress.updates.includes(u.id));
-    if (resumed.length > 0) return makeEdition(story, resumed, earlier, config);
+    // Resumed as it started, even if one of its updates has since been set
+    // back to draft: half the list already has it. Its id never changes, so
+    // its journal (and who has it) carries over.
+    const resumed = story.updates.filter((u) => inProgress.updates.includes(u.id));
+    if (resumed.length > 0) return makeEdition(story, resumed, earlier, config, inProgress.id);
   }
   const pending = published.filter((u) => !sent.has(u.id));
   if (pending.length === 0) return undefined;
@@ -49,7 +52,7 @@ export function planEditionById(
   id: string,
   sent: ReadonlySet<string>,
   config: EditionConfig,
-  inProgress?: { updates: readonly string[] } | undefined,
+  inProgress?: { id?: string; updates: readonly string[] } | undefined,
 ): Edition | undefined {
   const pending = planPendingEdition(story, sent, config, inProgress);
   if (pending?.id === id) return pending;
@@ -65,6 +68,8 @@ function makeEdition(
   fresh: Update[],
   earlier: Update[],
   config: EditionConfig,
+  /** Kept from the archive when an edition is resumed. */
+  id?: string,
 ): Edition {
   const newUpdates = [...fresh].reverse();
   const newest = newUpdates[0];
@@ -77,7 +82,7 @@ function makeEdition(
   const subject = oneLine(`${config.subjectPrefix}${headline}`);
   const preheader = oneLine(newest.summary ?? firstSentence(newest.body, config.locale));
   return {
-    id: newest.id,
+    id: id ?? newest.id,
     headline,
     subject,
     preheader,

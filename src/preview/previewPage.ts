@@ -68,7 +68,7 @@ export const previewPage = `<!doctype html>
 <main>
   <div id="errors"></div>
   <div id="lints-inline"></div>
-  <div id="pane-email" class="frame-wrap"><iframe id="frame" title="email"></iframe></div>
+  <div id="pane-email" class="frame-wrap"><iframe id="frame" title="email" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></div>
   <pre id="pane-text" hidden></pre>
   <div id="pane-source" hidden><h2>MJML</h2><pre id="source-mjml"></pre><h2>HTML</h2><pre id="source-html"></pre></div>
   <table id="pane-headers" hidden></table>

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { publishableType } from '../content/publishableFile.js';
+import { addressProblem } from '../deliver/addressProblem.js';
 import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { escapeXml } from '../render/escapeXml.js';
 import type { PreviewModel } from './PreviewModel.js';
@@ -21,16 +23,6 @@ export interface PreviewServer {
   url: string;
   close(): Promise<void>;
 }
-
-/** Files the email may show from the content root: images and documents, never data. */
-const servable: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.pdf': 'application/pdf',
-};
 
 /**
  * The email is shown in a frame that may load nothing from the network: its
@@ -163,17 +155,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     } catch {
       return send(response, 404, 'text/plain', 'not found');
     }
+    const type = publishableType(model.root, relative);
+    if (!type) return send(response, 404, 'text/plain', 'not found');
     const target = path.resolve(model.root, relative);
-    const inside = path.relative(model.root, target);
-    const type = servable[path.extname(target).toLowerCase()];
-    if (
-      !type ||
-      inside.startsWith('..') ||
-      path.isAbsolute(inside) ||
-      inside.split(path.sep).some((p) => p.startsWith('.'))
-    ) {
-      return send(response, 404, 'text/plain', 'not found');
-    }
     try {
       const body = await readFile(target);
       response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
@@ -207,7 +191,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       to = typeof parsed.to === 'string' ? parsed.to.trim() : '';
       edition = typeof parsed.edition === 'string' && parsed.edition ? parsed.edition : undefined;
     } catch {}
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
+    if (addressProblem(to))
       return json(
         response,
         { ok: false, error: 'expected one address such as you@example.org' },

@@ -40,7 +40,6 @@ export function mdastToHtml(body: Root, options: HtmlOptions): string {
     toHtml(tree as HastNodes)
       // Braces in text or URLs must not form a `{{slot}}` the template fills in.
       .replaceAll('{', '&#123;')
-      .replace(/\n+/g, '\n')
       .trim()
   );
 }

@@ -5,8 +5,6 @@ import type { DkimOptions, Transport } from './Transport.js';
 export interface SmtpOptions {
   /** `smtp://user:pass@host:587` or `smtps://…`; never printed. */
   url: string;
-  /** Connections kept open, one message in flight on each. */
-  concurrency: number;
   /** Milliseconds to wait for a connection, a greeting or a reply. */
   timeoutMs?: number | undefined;
   dkim?: DkimOptions | undefined;
@@ -18,9 +16,20 @@ export function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
+/** `SMTP_URL` as a URL, or an error that says how to fix it (and never quotes it). */
+export function parseSmtpUrl(value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new Error(
+      'SMTP_URL is not a valid URL, expected smtps://user:password@host:465 or smtp://user:password@host:587; percent-encode special characters in the user and password (# as %23, @ as %40, / as %2F)',
+    );
+  }
+}
+
 /** `smtp://host:port`, without user or password, for messages and logs. */
 export function describeSmtpUrl(url: string): string {
-  const parsed = new URL(url);
+  const parsed = parseSmtpUrl(url);
   return `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}`;
 }
 
@@ -36,7 +45,7 @@ export function describeSmtpUrl(url: string): string {
  * in an error we print.
  */
 export function smtpTransport(options: SmtpOptions): Transport {
-  const url = new URL(options.url);
+  const url = parseSmtpUrl(options.url);
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new Error(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`);
   }
@@ -76,14 +85,10 @@ export function smtpTransport(options: SmtpOptions): Transport {
     connection.on('error', forget);
     connection.on('end', forget);
     try {
-      await new Promise<void>((resolve, reject) => {
-        connection.connect((error) => (error ? reject(error) : resolve()));
-      });
-      if (auth) {
-        await new Promise<void>((resolve, reject) => {
-          connection.login(auth, (error) => (error ? reject(error) : resolve()));
-        });
-      }
+      await call<void>(connection, timeout, (done) =>
+        connection.connect((error) => done(error ?? null)),
+      );
+      if (auth) await call<boolean>(connection, timeout, (done) => connection.login(auth, done));
     } catch (error) {
       connection.close();
       forget();
@@ -98,25 +103,26 @@ export function smtpTransport(options: SmtpOptions): Transport {
       const connection = idle.pop() ?? (await connect());
       const raw = signer ? await collect(signer.sign(message.raw)) : message.raw;
       try {
-        const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
-          connection.send(message.envelope, raw, (error, result) =>
-            error || !result ? reject(error) : resolve(result),
-          );
-        });
+        // The whole exchange, DATA included, gets the socket timeout once more on top.
+        const info = await call<SMTPConnection.SentMessageInfo>(connection, timeout * 2, (done) =>
+          connection.send(message.envelope, raw, done),
+        );
         idle.push(connection);
         return { messageId: message.messageId, response: String(info.response ?? '') };
       } catch (error) {
         const refused = typeof (error as { responseCode?: unknown }).responseCode === 'number';
+        let reusable = false;
         if (refused && open.has(connection)) {
-          // The server refused this message but the session is fine: reset it for the next.
-          const reset = await new Promise<boolean>((resolve) =>
-            connection.reset((e) => resolve(!e)),
+          // The server refused this message but the session may be fine: reset it for the next.
+          reusable = await call<boolean>(connection, timeout, (done) =>
+            connection.reset(done),
+          ).then(
+            () => open.has(connection),
+            () => false,
           );
-          if (reset && open.has(connection)) idle.push(connection);
-          else connection.close();
-        } else {
-          connection.close();
         }
+        if (reusable) idle.push(connection);
+        else connection.close();
         throw error;
       }
     },
@@ -126,6 +132,46 @@ export function smtpTransport(options: SmtpOptions): Transport {
       open.clear();
     },
   };
+}
+
+/**
+ * One operation on a connection, as a promise that always settles:
+ * `SMTPConnection` reports some failures (a refused connection, a dropped
+ * socket during a reset) only as an `error` or `end` event and never calls
+ * the callback, so both are listened to here, with a timer as the last word.
+ */
+function call<T>(
+  connection: SMTPConnection,
+  timeoutMs: number,
+  start: (done: (error: Error | null, result?: T) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | null, result?: T) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      connection.off('error', onError);
+      connection.off('end', onEnd);
+      if (error) reject(error);
+      else resolve(result as T);
+    };
+    const onError = (error: Error) => finish(error);
+    const onEnd = () =>
+      finish(Object.assign(new Error('the relay closed the connection'), { code: 'ECONNECTION' }));
+    const timer = setTimeout(() => {
+      finish(
+        Object.assign(
+          new Error(`no answer from the relay within ${Math.round(timeoutMs / 1000)} s`),
+          { code: 'ETIMEDOUT' },
+        ),
+      );
+      connection.close();
+    }, timeoutMs);
+    connection.once('error', onError);
+    connection.once('end', onEnd);
+    start(finish);
+  });
 }
 
 function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Config } from '../../config/configSchema.js';
 import { dkimFromEnv } from '../dkimFromEnv.js';
 import { outboxTransport } from './outboxTransport.js';
 import { smtpTransport } from './smtpTransport.js';
@@ -19,10 +18,9 @@ export function transportFromEnv(
   env: NodeJS.ProcessEnv,
   root: string,
   subfolder: string,
-  config: Pick<Config, 'send'>,
 ): Transport {
   const url = env.SMTP_URL?.trim();
   const dkim = dkimFromEnv(env);
-  if (url) return smtpTransport({ url, concurrency: config.send.concurrency, dkim });
+  if (url) return smtpTransport({ url, dkim });
   return outboxTransport(path.join(outboxDir(root), subfolder), { dkim });
 }
