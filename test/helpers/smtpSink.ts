@@ -21,6 +21,8 @@ export interface SmtpSinkOptions {
    * is for it (1 on the first RCPT of that address this sink ever saw).
    */
   onRcpt?: (address: string, attempt: number) => RcptAnswer;
+  /** Called for every MAIL FROM: refuse the sender with this reply, or accept. */
+  onMailFrom?: (address: string) => RcptAnswer;
   /** Destroy the connection instead of accepting every Nth message (the message is lost). */
   dropEvery?: number;
   /** Milliseconds to wait before accepting each message: a slow server. */
@@ -88,6 +90,15 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       sink.authFailures++;
       const error = new Error('Invalid username or password') as Error & { responseCode: number };
       error.responseCode = 535;
+      return callback(error);
+    },
+    onMailFrom(address, _session, callback) {
+      const answer = options.onMailFrom?.(address.address.toLowerCase());
+      if (!answer) return callback();
+      const error = new Error(answer.message ?? 'Sender address rejected') as Error & {
+        responseCode: number;
+      };
+      error.responseCode = answer.code;
       return callback(error);
     },
     onRcptTo(address, _session, callback) {
