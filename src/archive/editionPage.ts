@@ -1,6 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import { isoDate } from '../content/isoDate.js';
 import type { BaseStory } from '../content/Story.js';
+import { footerUnsubscribeUrl } from '../deliver/listHeaders.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
 import { escapeXml } from '../render/escapeXml.js';
@@ -22,9 +23,14 @@ export function editionPage(
 ): { html: string; text: string } {
   const { edition } = rendered;
   const { html, text } = personalise(rendered, {
-    unsubscribeUrl:
-      config.unsubscribe.url ??
-      (config.unsubscribe.mailto ? `mailto:${config.unsubscribe.mailto}` : config.siteUrl),
+    // The page holds no token: the unsubscribe page or address itself.
+    unsubscribeUrl: footerUnsubscribeUrl(
+      {
+        ...(config.unsubscribe.url ? { url: config.unsubscribe.url } : {}),
+        ...(config.unsubscribe.mailto ? { mailto: `mailto:${config.unsubscribe.mailto}` } : {}),
+      },
+      config,
+    ),
     name: 'reader',
   });
   const url = editionUrl(config.siteUrl, edition.id);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
-import { resolveSecret } from '../deliver/secret.js';
+import { secretFromEnv } from '../deliver/secret.js';
 import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
@@ -50,9 +50,7 @@ export async function run({ values, io }: CommandContext): Promise<number> {
 
   const log = (line: string) => io.stderr.write(`${line}\n`);
   // Test copies carry a real unsubscribe link, made with the same secret as a send's.
-  const { secret } = resolveSecret(io.env, {
-    transport: io.env.SMTP_URL?.trim() ? 'smtp' : 'outbox',
-  });
+  const { secret } = secretFromEnv(io.env);
   let server: Awaited<ReturnType<typeof startPreviewServer>>;
   try {
     server = await startPreviewServer({

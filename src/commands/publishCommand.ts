@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeArchive } from '../archive/writeArchive.js';
 import type { CommandContext } from '../cli/commandTable.js';
 import type { Io } from '../cli/Io.js';
-import { resolveSecret } from '../deliver/secret.js';
+import { secretFromEnv } from '../deliver/secret.js';
 import { outboxDir } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
@@ -92,7 +92,7 @@ async function publishEdition(
     `Built ${path.relative(io.cwd, built.dir) || '.'}/ (HTML ${(built.sizes.html / 1024).toFixed(1)} KB)`,
   );
   const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
-  const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
+  const { secret, warning } = secretFromEnv(io.env);
   if (warning) err(`warning: ${warning}`);
   const code = await deliver(project, pending, secret, {
     root,

@@ -4,13 +4,13 @@ import { journalPath, type Shard } from '../archive/archivePaths.js';
 import type { CommandContext } from '../cli/commandTable.js';
 import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
-import { addressHash, shardOf } from '../deliver/addressHash.js';
+import { addressHash, inShard } from '../deliver/addressHash.js';
 import { addressProblem } from '../deliver/addressProblem.js';
 import { isFinal, Journal } from '../deliver/Journal.js';
 import { parseShard } from '../deliver/parseShard.js';
 import { formatDuration, progressReporter } from '../deliver/progressReporter.js';
 import { readSubscribers } from '../deliver/readSubscribers.js';
-import { resolveSecret } from '../deliver/secret.js';
+import { secretFromEnv } from '../deliver/secret.js';
 import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
@@ -73,8 +73,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
     err('Nothing was sent: the template has problems');
     return 1;
   }
-  const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
-  const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
+  const { secret, warning } = secretFromEnv(io.env);
   if (warning) err(`warning: ${warning}`);
 
   if (options.to) return sendTest(project, render.rendered, options.to, secret, io);
@@ -257,13 +256,7 @@ async function dryRun(
   let done = 0;
   let skipSuppressed = 0;
   for await (const subscriber of readSubscribers(source.path, listFile)) {
-    const { shard } = options;
-    if (
-      shard &&
-      shard.count > 1 &&
-      shardOf(subscriber.email, secret, shard.count) !== shard.index - 1
-    )
-      continue;
+    if (!inShard(subscriber.email, secret, options.shard)) continue;
     total++;
     const hash = addressHash(subscriber.email, secret);
     if (isFinal(journal.get(hash)?.status)) done++;

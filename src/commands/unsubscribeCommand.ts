@@ -3,7 +3,7 @@ import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
 import { addressHash } from '../deliver/addressHash.js';
 import { addressProblem } from '../deliver/addressProblem.js';
-import { resolveSecret } from '../deliver/secret.js';
+import { secretFromEnv } from '../deliver/secret.js';
 import { appendSuppression, readSuppressions, suppressionFor } from '../deliver/suppressions.js';
 import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 
@@ -45,8 +45,7 @@ export async function run({ values, positionals, io }: CommandContext): Promise<
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
   const [value = ''] = positionals;
   if (!value.trim()) throw new UsageError('missing <email|token>');
-  const usesSmtp = Boolean(io.env.SMTP_URL?.trim());
-  const { secret, warning } = resolveSecret(io.env, { transport: usesSmtp ? 'smtp' : 'outbox' });
+  const { secret, warning } = secretFromEnv(io.env);
   if (warning) io.stderr.write(`warning: ${warning}\n`);
   const result = await unsubscribe({ root, addressOrToken: value, secret, now: io.now() });
   // The address is not echoed: this may run in a CI log that others can read.

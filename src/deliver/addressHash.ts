@@ -32,3 +32,12 @@ export function shardOf(email: string, secret: string, n: number): number {
   }
   return addressDigest(email, secret).readUIntBE(0, 6) % n;
 }
+
+/** Whether an address belongs to a shard; every address belongs when there is none (or `1/1`). */
+export function inShard(
+  email: string,
+  secret: string,
+  shard: { index: number; count: number } | undefined,
+): boolean {
+  return !shard || shard.count === 1 || shardOf(email, secret, shard.count) === shard.index - 1;
+}

@@ -43,3 +43,8 @@ export function resolveSecret(
   }
   return { secret };
 }
+
+/** The secret for whatever `SMTP_URL` says this run sends through: the outbox when it is unset. */
+export function secretFromEnv(env: NodeJS.ProcessEnv): ResolvedSecret {
+  return resolveSecret(env, { transport: env.SMTP_URL?.trim() ? 'smtp' : 'outbox' });
+}

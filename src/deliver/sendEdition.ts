@@ -20,7 +20,7 @@ import type { Config } from '../config/configSchema.js';
 import type { Rendered } from '../render/Rendered.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { acquireLock } from './acquireLock.js';
-import { addressHash, shardOf } from './addressHash.js';
+import { addressHash, inShard } from './addressHash.js';
 import { classifyFailure, type Failure, retryDelayMs } from './classifyFailure.js';
 import { isFinal, Journal } from './Journal.js';
 import { messageIdFor } from './messageIdFor.js';
@@ -129,14 +129,13 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
   );
   let journal: Journal | undefined;
   try {
-    const inShard = (s: Subscriber) =>
-      !shard || shard.count === 1 || shardOf(s.email, secret, shard.count) === shard.index - 1;
+    const ours = (s: Subscriber) => inShard(s.email, secret, shard);
     // A first pass counts the list for progress and ETA without holding it in
     // memory, and reports its problems once. A list nobody can be read from
     // (no `email` column) stops here, before anything is recorded.
     let total = 0;
     for await (const s of readSubscribers(options.subscribersPath, options.listFile)) {
-      if (inShard(s)) total++;
+      if (ours(s)) total++;
     }
     if (options.listFile.messages.some((m) => m.fatal)) {
       throw new UnusableListError(`the subscriber list ${options.subscribersPath} cannot be used`);
@@ -181,7 +180,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
           return undefined;
         }
         const subscriber = next.value;
-        if (!inShard(subscriber)) continue;
+        if (!ours(subscriber)) continue;
         const hash = addressHash(subscriber.email, secret);
         seen.add(hash);
         if (isFinal(j.last(hash)?.status)) {
