@@ -5,11 +5,13 @@ import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Config } from '../config/configSchema.js';
+import { localPathOfUrl } from '../content/localPathOfUrl.js';
 import { publishableType } from '../content/publishableFile.js';
 import type { Story } from '../content/Story.js';
 import { planEditionFromRecord } from '../edition/planEdition.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
 import { renderEdition } from '../render/renderEdition.js';
+import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { writeIfChanged } from '../util/writeIfChanged.js';
 import { archiveDir, editionDir } from './archivePaths.js';
 import { editionPage } from './editionPage.js';
@@ -74,7 +76,12 @@ export async function writeArchive(
     story,
     published.map((u) => u.body),
   )) {
-    await write(path.join(archiveDir(root), asset), await readFile(path.join(root, asset)));
+    // `check` refuses a link out of the root; this guard keeps the archive
+    // safe even so: a file that really lives elsewhere, or that is really
+    // data behind a media name, is never copied.
+    const resolved = await resolveInsideRoot(root, asset);
+    if (resolved.status !== 'inside' || !publishableType(root, resolved.relative)) continue;
+    await write(path.join(archiveDir(root), asset), await readFile(resolved.realPath));
   }
   return { written, files };
 }
@@ -96,13 +103,8 @@ function localAssets(root: string, story: Story, bodies: Root[]): string[] {
   }
   const assets = new Set<string>();
   for (const url of urls) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) continue;
-    let relative: string;
-    try {
-      relative = path.normalize(decodeURIComponent(url.split(/[?#]/)[0] ?? ''));
-    } catch {
-      continue;
-    }
+    const relative = localPathOfUrl(url);
+    if (relative === undefined) continue;
     // Only media the preview would show too: never a linked CSV or config.
     if (relative.split(path.sep)[0] === 'archive' || !publishableType(root, relative)) continue;
     if (existsSync(path.join(root, relative))) assets.add(relative);

@@ -14,6 +14,7 @@ import { location } from 'vfile-location';
 import { reportSchemaIssues } from '../content/reportSchemaIssues.js';
 import type { KeyPath, SourceLocator } from '../content/SourceLocator.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { type Config, configSchema } from './configSchema.js';
 
 export const configFileName = 'storyline.config.json';
@@ -30,6 +31,16 @@ export interface ConfigResult {
  */
 export async function loadConfig(root: string): Promise<ConfigResult> {
   const filePath = path.join(root, configFileName);
+  if ((await resolveInsideRoot(root, filePath)).status === 'outside') {
+    const file = new VFile({ path: filePath });
+    reportProblem(
+      file,
+      `Unexpected ${configFileName} outside the content root (a symbolic link to a file elsewhere), expected the file itself; copy it into the content root instead of linking to it`,
+      undefined,
+      'outside-root',
+    );
+    return { config: configSchema.parse({}), file };
+  }
   let text: string;
   try {
     text = await readFile(filePath, 'utf8');

@@ -4,8 +4,10 @@ import type { VFile } from 'vfile';
 import { VFile as VFileClass } from 'vfile';
 import { hasErrors } from '../diagnostics/collectProblems.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { parseContentFile } from './parseContentFile.js';
 import { readContentFile } from './readContentFile.js';
+import { reportOutsideRoot } from './reportOutsideRoot.js';
 import type { BaseStory, Story, Update } from './Story.js';
 
 export interface LoadOptions {
@@ -30,27 +32,51 @@ export interface LoadResult {
  */
 export async function loadStory(root: string, options: LoadOptions): Promise<LoadResult> {
   const storyPath = path.join(root, 'story.md');
-  const updatePaths = await listUpdateFiles(path.join(root, 'updates'));
+  const updatesDir = path.join(root, 'updates');
+  const updatesFolder = await outsideRootFile(root, updatesDir, 'folder');
+  const updatePaths = updatesFolder ? [] : await listUpdateFiles(updatesDir);
 
-  const storyFile = await readStoryFile(storyPath);
+  const storyFile =
+    (await outsideRootFile(root, storyPath, 'file')) ?? (await readStoryFile(storyPath));
   const base: BaseStory | undefined =
     storyFile.messages.length === 0 ? parseContentFile(storyFile, 'story', options) : undefined;
+  if (base) {
+    const { image } = base;
+    reportOutsideRoot(
+      storyFile,
+      root,
+      base.body,
+      image ? { src: image.src, place: base.fieldPositions.image } : undefined,
+    );
+  }
 
   const files: VFile[] = [storyFile];
+  if (updatesFolder) files.push(updatesFolder);
   const updates: Update[] = [];
   const firstPathOfId = new Map<string, string>();
   // Read every file at once (the disk work overlaps), then parse in order.
   // A read that fails becomes a problem on that file right away, so no
   // promise is ever left to reject unobserved while earlier files parse.
-  const reads = updatePaths.map(({ filePath, isMarkdown }) =>
-    isMarkdown
+  const reads = updatePaths.map(({ filePath, isMarkdown, isLink }) =>
+    isMarkdown && !isLink
       ? readContentFile(filePath).catch((error: unknown) => unreadable(filePath, error))
       : Promise.resolve(new VFileClass({ path: filePath })),
   );
-  for (const [index, { filePath, isMarkdown }] of updatePaths.entries()) {
+  for (const [index, { filePath, isMarkdown, isLink }] of updatePaths.entries()) {
     const file = await (reads[index] as Promise<VFile>);
     if (file.data.vanished) continue;
     files.push(file);
+    if (isLink) {
+      // Never followed, even to a file inside the root: one rule that needs
+      // no judging of where a link points, and git keeps the file itself.
+      reportProblem(
+        file,
+        `Unexpected symbolic link \`${path.relative(root, filePath).split(path.sep).join('/')}\` in updates/, expected the update file itself; commit the file in updates/ instead of linking to it`,
+        undefined,
+        'symlink',
+      );
+      continue;
+    }
     if (!isMarkdown) {
       reportProblem(
         file,
@@ -74,6 +100,7 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
     }
     if (file.messages.length > 0) continue;
     const update = parseContentFile(file, 'update', { ...options, published: base?.published });
+    if (update) reportOutsideRoot(file, root, update.body);
     // A duplicate is parsed for its own problems but never joins the story.
     if (update && !first) updates.push(update);
   }
@@ -104,6 +131,28 @@ function unreadable(filePath: string, error: unknown): VFile {
   return file;
 }
 
+/**
+ * A problem file when `filePath` is a symbolic link (or sits in a linked
+ * folder) that leaves the content root, so it is never read; `undefined`
+ * when it is inside the root or missing (missing is reported by the reader).
+ */
+async function outsideRootFile(
+  root: string,
+  filePath: string,
+  what: 'file' | 'folder',
+): Promise<VFile | undefined> {
+  if ((await resolveInsideRoot(root, filePath)).status !== 'outside') return undefined;
+  const file = new VFileClass({ path: filePath });
+  const name = path.relative(root, filePath).split(path.sep).join('/');
+  reportProblem(
+    file,
+    `Unexpected ${name}${what === 'folder' ? '/' : ''} outside the content root (a symbolic link to a ${what} elsewhere), expected the ${what} itself; copy it into the content root instead of linking to it`,
+    undefined,
+    'outside-root',
+  );
+  return file;
+}
+
 async function readStoryFile(storyPath: string): Promise<VFile> {
   try {
     return await readContentFile(storyPath);
@@ -123,9 +172,14 @@ async function readStoryFile(storyPath: string): Promise<VFile> {
 interface Listed {
   filePath: string;
   isMarkdown: boolean;
+  /** A symbolic link (to a file or a folder): reported, never read or followed. */
+  isLink: boolean;
 }
 
-/** Every file under `updates/`, sub-folders included; hidden files (`.gitkeep`) skipped. */
+/**
+ * Every file and symbolic link under `updates/`, sub-folders included (a
+ * linked folder is listed, not entered); hidden files (`.gitkeep`) skipped.
+ */
 async function listUpdateFiles(dir: string): Promise<Listed[]> {
   let entries: import('node:fs').Dirent[];
   try {
@@ -135,10 +189,14 @@ async function listUpdateFiles(dir: string): Promise<Listed[]> {
     throw error;
   }
   return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && !entry.name.startsWith('.'))
     .map((entry) => {
       const filePath = path.join(entry.parentPath, entry.name);
-      return { filePath, isMarkdown: entry.name.endsWith('.md') };
+      return {
+        filePath,
+        isMarkdown: entry.name.endsWith('.md'),
+        isLink: entry.isSymbolicLink(),
+      };
     })
     .filter(
       ({ filePath }) =>

@@ -15,7 +15,11 @@ const mediaTypes: Readonly<Record<string, string>> = {
   '.pdf': 'application/pdf',
 };
 
-/** The media type of a file the story may publish, or `undefined` when it may not. */
+/**
+ * The media type of a file the story may publish, or `undefined` when it may
+ * not. Lexical only: it cannot see symbolic links, so whoever reads the file
+ * also resolves it with `util/resolveInsideRoot.ts`.
+ */
 export function publishableType(root: string, relative: string): string | undefined {
   const target = path.resolve(root, relative);
   const inside = path.relative(root, target);

@@ -10,6 +10,8 @@ export const ruleIds = [
   'file-unreadable',
   'file-name',
   'not-markdown',
+  'outside-root',
+  'symlink',
   'front-matter-missing',
   'front-matter-unclosed',
   'yaml-syntax',

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { publishableType } from '../content/publishableFile.js';
 import { addressProblem } from '../deliver/addressProblem.js';
 import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { escapeXml } from '../render/escapeXml.js';
+import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import type { PreviewModel } from './PreviewModel.js';
 import { previewPage } from './previewPage.js';
 import { watchContent } from './watchContent.js';
@@ -157,9 +157,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     const type = publishableType(model.root, relative);
     if (!type) return send(response, 404, 'text/plain', 'not found');
-    const target = path.resolve(model.root, relative);
+    // A symbolic link out of the root, or to data behind a media name, is
+    // answered like a traversal: the same 404, nothing about where it leads.
+    const resolved = await resolveInsideRoot(model.root, relative);
+    if (resolved.status !== 'inside' || !publishableType(model.root, resolved.relative))
+      return send(response, 404, 'text/plain', 'not found');
     try {
-      const body = await readFile(target);
+      const body = await readFile(resolved.realPath);
       response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
       response.end(body);
     } catch {

@@ -7,6 +7,7 @@ import { location } from 'vfile-location';
 import type { Config } from '../config/configSchema.js';
 import { didYouMean } from '../content/didYouMean.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { resolveInsideRootSync } from '../util/resolveInsideRoot.js';
 import { allSlots, contentSlot, slotPattern } from './templateSlots.js';
 
 export interface Template {
@@ -34,6 +35,16 @@ export async function loadTemplate(
 ): Promise<TemplateResult> {
   const mainPath = resolveTemplatePath(root, config);
   const dir = path.dirname(mainPath);
+  if (mainPath !== bundledTemplate && !templateInsideRoot(root, dir, mainPath)) {
+    const file = new VFile({ path: mainPath });
+    reportProblem(
+      file,
+      `Unexpected template outside the content root (${config.template ?? path.relative(root, mainPath)} resolves to a file elsewhere), expected a file inside it; copy the template into the content root instead of linking to it`,
+      undefined,
+      'outside-root',
+    );
+    return { template: undefined, files: [file] };
+  }
   let text: string;
   try {
     text = await readFile(mainPath, 'utf8');
@@ -68,6 +79,20 @@ export const bundledTemplate = fileURLToPath(
   new URL('../../templates/email.mjml', import.meta.url),
 );
 
+/**
+ * A newsroom's template, its folder and the main file must really be inside
+ * the content root (symlinks followed), so `template` in the config or a
+ * linked `templates/` cannot embed a file of the machine in the email. A
+ * missing file passes here and is reported as missing by the reader.
+ */
+function templateInsideRoot(root: string, dir: string, mainPath: string): boolean {
+  return (
+    resolveInsideRootSync(root, dir).status !== 'outside' &&
+    resolveInsideRootSync(root, mainPath).status !== 'outside' &&
+    resolveInsideRootSync(dir, mainPath).status !== 'outside'
+  );
+}
+
 function resolveTemplatePath(root: string, config: Pick<Config, 'template'>): string {
   if (config.template) return path.resolve(root, config.template);
   const local = path.join(root, 'templates', 'email.mjml');
@@ -83,7 +108,10 @@ function checkIncludes(file: VFile, dir: string): void {
   const place = location(file);
   for (const match of text.matchAll(/<mj-include\b[^>]*?\bpath\s*=\s*"([^"]*)"/g)) {
     const target = path.resolve(path.dirname(file.path), match[1] ?? '');
-    const inside = !path.relative(dir, target).startsWith('..');
+    // Lexically and really: a symlinked partial or folder is refused like `..`.
+    const inside =
+      !path.relative(dir, target).startsWith('..') &&
+      resolveInsideRootSync(dir, target).status !== 'outside';
     if (inside && existsSync(target)) continue;
     const start = place.toPoint(match.index);
     reportProblem(
