@@ -48,7 +48,7 @@ export async function readRecordFile<T>(
   const keyPath = result.error.issues[0]?.path ?? [];
   reportProblem(
     file,
-    `${describeSchemaIssue(result.error, value)} in the record storyline wrote; restore it from git`,
+    `${describeSchemaIssue(result.error, value)}; storyline writes this file: restore it from git`,
     pointOf(
       text,
       keyPath.filter((k) => typeof k !== 'symbol'),

@@ -42,7 +42,6 @@ function valueAt(value: unknown, keyPath: readonly PropertyKey[]): unknown {
 
 function kindOf(value: unknown): string {
   if (value === null) return '`null`';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
 }
