@@ -35,6 +35,11 @@ export interface EditionRecord extends EditionDescription {
   counts: DeliveryCounts;
   /** Every recipient has a final outcome (in every shard) and none is deferred. */
   complete: boolean;
+  /**
+   * `secretId` of the STORYLINE_SECRET that hashed the journals' addresses
+   * (absent in records written before it was kept).
+   */
+  key?: string | undefined;
 }
 
 /** `archive/<edition-id>/status.<i>-of-<n>.json`: one shard's progress. */
@@ -45,6 +50,8 @@ export interface ShardStatus extends EditionDescription {
   finishedAt: string | null;
   counts: DeliveryCounts;
   complete: boolean;
+  /** `secretId` of the STORYLINE_SECRET that hashed this shard's journal. */
+  key?: string | undefined;
 }
 
 export function emptyCounts(): DeliveryCounts {

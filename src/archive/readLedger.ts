@@ -1,9 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { VFile } from 'vfile';
-import { reportProblem } from '../diagnostics/reportProblem.js';
+import type { VFile } from 'vfile';
+import type { z } from 'zod';
 import { archiveDir } from './archivePaths.js';
 import { addCounts, type EditionRecord, type ShardStatus } from './EditionRecord.js';
+import { editionRecordSchema } from './editionRecordSchema.js';
+import { readRecordFile } from './readRecordFile.js';
+import { shardStatusSchema } from './shardStatusSchema.js';
 
 export interface Ledger {
   /** Every edition in the archive, oldest first. */
@@ -42,7 +45,7 @@ export async function readLedger(root: string): Promise<LedgerResult> {
   for (const name of names.sort()) {
     const dir = path.join(archiveDir(root), name);
     const record =
-      (await readJson<EditionRecord>(path.join(dir, 'edition.json'), files)) ??
+      (await readJson(path.join(dir, 'edition.json'), editionRecordSchema, files)) ??
       (await fromShards(dir, files));
     if (record) editions.push(record);
   }
@@ -59,7 +62,7 @@ async function fromShards(dir: string, files: VFile[]): Promise<EditionRecord | 
   const names = (await readdir(dir)).filter((n) => /^status\.\d+-of-\d+\.json$/.test(n)).sort();
   const statuses: ShardStatus[] = [];
   for (const name of names) {
-    const status = await readJson<ShardStatus>(path.join(dir, name), files);
+    const status = await readJson(path.join(dir, name), shardStatusSchema, files);
     if (status) statuses.push(status);
   }
   const [first] = statuses;
@@ -89,25 +92,13 @@ async function fromShards(dir: string, files: VFile[]): Promise<EditionRecord | 
   };
 }
 
-async function readJson<T>(filePath: string, files: VFile[]): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await readFile(filePath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    const file = new VFile({ path: filePath, value: text });
-    reportProblem(
-      file,
-      `Unexpected archive file that is not JSON (${(error as Error).message}), expected the record storyline wrote; restore it from git`,
-      undefined,
-      'archive',
-    );
-    files.push(file);
-    return undefined;
-  }
+/** A record through its schema; a damaged one is an error in `files` and left out. */
+async function readJson<T>(
+  filePath: string,
+  schema: z.ZodType<T>,
+  files: VFile[],
+): Promise<T | undefined> {
+  const read = await readRecordFile(filePath, schema);
+  if (read?.file) files.push(read.file);
+  return read?.value;
 }

@@ -11,6 +11,7 @@ import { parseShard } from '../deliver/parseShard.js';
 import { formatDuration, progressReporter } from '../deliver/progressReporter.js';
 import { readSubscribers } from '../deliver/readSubscribers.js';
 import { secretFromEnv } from '../deliver/secret.js';
+import { secretId } from '../deliver/secretId.js';
 import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
@@ -172,10 +173,12 @@ export async function deliver(
         err(
           `warning: ${count} recipient${count === 1 ? ' was' : 's were'} being sent to when the last run stopped; they are sent again now and may get this edition twice`,
         ),
-      onUnreadableJournal: (lines) =>
+      onUnreadableJournal: (lines, problems) => {
+        for (const problem of problems) err(`${problem}; this line is skipped`);
         err(
           `warning: ${lines} line${lines === 1 ? '' : 's'} of the delivery journal could not be read; those recipients are sent again and may get this edition twice`,
-        ),
+        );
+      },
     });
   } catch (error) {
     if (!(error instanceof UnusableListError)) throw error;
@@ -251,7 +254,10 @@ async function dryRun(
   });
   const listFile = new VFile({ path: source.path });
   const { hashes: suppressed } = await readSuppressions(project.root, secret);
-  const journal = Journal.peek(journalPath(project.root, rendered.edition.id, options.shard));
+  const journal = Journal.peek(
+    journalPath(project.root, rendered.edition.id, options.shard),
+    secretId(secret),
+  );
   let total = 0;
   let done = 0;
   let skipSuppressed = 0;

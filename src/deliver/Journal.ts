@@ -8,29 +8,11 @@ import {
 } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { describeSchemaIssue } from '../diagnostics/describeSchemaIssue.js';
+import { type JournalEntry, type JournalStatus, journalEntrySchema } from './journalEntrySchema.js';
+import { OtherSecretError } from './OtherSecretError.js';
 
-/**
- * `sending` is written before a message is handed to the transport; the
- * outcome after. A `sending` with no outcome after it means the process
- * stopped with that message in flight: it may have been delivered.
- * `retrying` is a temporary failure that this run will try again.
- * `deferred` is a temporary failure this run gave up on; the next run retries it.
- */
-export type JournalStatus = 'sending' | 'sent' | 'failed' | 'suppressed' | 'retrying' | 'deferred';
-
-/** One line of `deliveries.jsonl`. Holds no address: `hash` is its HMAC. */
-export interface JournalEntry {
-  at: string;
-  hash: string;
-  status: JournalStatus;
-  /** The SMTP reply code, when there was one. */
-  code?: number;
-  messageId?: string;
-  /** Which try this was, from 1. */
-  attempt?: number;
-  /** Recorded as failed after temporary failures on every try of three runs. */
-  gaveUp?: boolean;
-}
+export type { JournalEntry, JournalStatus } from './journalEntrySchema.js';
 
 const finalStatuses: ReadonlySet<JournalStatus> = new Set(['sent', 'failed', 'suppressed']);
 
@@ -51,38 +33,47 @@ export class Journal {
   #closed = false;
   /** Lines that could not be read when the journal was opened. */
   readonly unreadable: number;
+  /** Each unreadable line and why, in file order. */
+  readonly problems: readonly JournalProblem[];
   readonly #last = new Map<string, JournalEntry>();
   #lastSync = Date.now();
 
   private constructor(
     readonly path: string,
+    readonly key: string,
     fd: number,
-    { entries, unreadable }: ParsedJournal,
+    { entries, problems }: ParsedJournal,
   ) {
     this.#fd = fd;
-    this.unreadable = unreadable;
+    this.unreadable = problems.length;
+    this.problems = problems;
     for (const entry of entries) this.#last.set(entry.hash, entry);
   }
 
-  static async open(filePath: string): Promise<Journal> {
+  /**
+   * Open for appending; every line written carries `key` (the `secretId` of
+   * the secret in use). Throws an `OtherSecretError`, before anything is
+   * changed, when the journal was written under another secret.
+   */
+  static async open(filePath: string, key: string): Promise<Journal> {
     await mkdir(path.dirname(filePath), { recursive: true });
-    const fd = openSync(filePath, 'a+');
-    const text = readFileSync(filePath, 'utf8');
+    const text = readJournalText(filePath);
     const end = text.lastIndexOf('\n') + 1;
+    const parsed = parseJournal(text.slice(0, end), key, filePath);
+    const fd = openSync(filePath, 'a+');
     // A crash can cut the last line short; drop it so the next append starts clean.
     if (end < text.length) ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
-    return new Journal(filePath, fd, parseJournal(text.slice(0, end)));
+    return new Journal(filePath, key, fd, parsed);
   }
 
-  /** The latest entry per hash, read without opening the journal for writing (for `--dry-run`). */
-  static peek(filePath: string): Map<string, JournalEntry> {
-    let text = '';
-    try {
-      text = readFileSync(filePath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    return new Map(parseJournal(text).entries.map((entry) => [entry.hash, entry]));
+  /**
+   * The latest entry per hash, read without opening the journal for writing
+   * (for `--dry-run`, and before a send records anything). Throws an
+   * `OtherSecretError` as `open` does, so a dry run refuses what a send would.
+   */
+  static peek(filePath: string, key: string): Map<string, JournalEntry> {
+    const { entries } = parseJournal(readJournalText(filePath), key, filePath);
+    return new Map(entries.map((entry) => [entry.hash, entry]));
   }
 
   /** The latest entry for an address hash. */
@@ -97,8 +88,9 @@ export class Journal {
 
   append(entry: JournalEntry): void {
     if (this.#closed) throw new Error(`the journal ${this.path} is closed`);
-    writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
-    this.#last.set(entry.hash, entry);
+    const keyed: JournalEntry = { ...entry, key: this.key };
+    writeSync(this.#fd, `${JSON.stringify(keyed)}\n`);
+    this.#last.set(entry.hash, keyed);
     if (Date.now() - this.#lastSync > 1000) this.sync();
   }
 
@@ -136,23 +128,58 @@ export class Journal {
   }
 }
 
-interface ParsedJournal {
-  entries: JournalEntry[];
-  unreadable: number;
+/** A line of the journal that could not be read: its recipient is sent again. */
+export interface JournalProblem {
+  /** 1-based line number in the file. */
+  line: number;
+  reason: string;
 }
 
-function parseJournal(text: string): ParsedJournal {
+interface ParsedJournal {
+  entries: JournalEntry[];
+  problems: JournalProblem[];
+}
+
+function readJournalText(filePath: string): string {
+  try {
+    return readFileSync(filePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+function parseJournal(text: string, key: string, filePath: string): ParsedJournal {
   const entries: JournalEntry[] = [];
-  let unreadable = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+  const problems: JournalProblem[] = [];
+  let otherKey = 0;
+  let line = 0;
+  for (const lineText of text.split('\n')) {
+    line++;
+    if (!lineText.trim()) continue;
+    let value: unknown;
     try {
-      entries.push(JSON.parse(line) as JournalEntry);
+      value = JSON.parse(lineText);
     } catch {
       // A line we cannot read tells us nothing; its recipient is tried again,
       // and the caller says how many such lines there were.
-      unreadable++;
+      problems.push({
+        line,
+        reason: 'Unexpected text that is not JSON, expected one JSON object per line',
+      });
+      continue;
     }
+    const result = journalEntrySchema.safeParse(value);
+    if (!result.success) {
+      problems.push({ line, reason: describeSchemaIssue(result.error, value) });
+      continue;
+    }
+    // Lines written before the key was recorded carry none, and are taken to match.
+    if (result.data.key !== undefined && result.data.key !== key) otherKey++;
+    entries.push(result.data);
   }
-  return { entries, unreadable };
+  // Under another secret every hash differs, so nobody in the journal would
+  // be recognised and everyone would be mailed again.
+  if (otherKey > 0) throw new OtherSecretError(filePath, otherKey);
+  return { entries, problems };
 }

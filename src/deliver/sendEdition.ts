@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
+import type { z } from 'zod';
 import {
   editionDir,
   editionRecordPath,
@@ -16,6 +17,9 @@ import {
   emptyCounts,
   type ShardStatus,
 } from '../archive/EditionRecord.js';
+import { editionRecordSchema } from '../archive/editionRecordSchema.js';
+import { readRecordFile } from '../archive/readRecordFile.js';
+import { shardStatusSchema } from '../archive/shardStatusSchema.js';
 import type { Config } from '../config/configSchema.js';
 import type { Rendered } from '../render/Rendered.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
@@ -27,6 +31,7 @@ import { messageIdFor } from './messageIdFor.js';
 import { rateLimiter, sleep } from './rateLimiter.js';
 import { prepareRawMessage } from './rawMessage.js';
 import { readSubscribers, type Subscriber } from './readSubscribers.js';
+import { secretId } from './secretId.js';
 import { appendSuppression, readSuppressions, suppressionFor } from './suppressions.js';
 import type { Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
@@ -60,8 +65,11 @@ export interface SendOptions {
    * because this run may itself be killed before it reports anything.
    */
   onPossibleDuplicates?: (count: number) => void;
-  /** Called at once when lines of the journal could not be read: their recipients are sent again. */
-  onUnreadableJournal?: (lines: number) => void;
+  /**
+   * Called at once when lines of the journal could not be read: their
+   * recipients are sent again. `problems` has one `path:line: reason` each.
+   */
+  onUnreadableJournal?: (lines: number, problems: readonly string[]) => void;
 }
 
 export interface SendReport {
@@ -141,11 +149,22 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       throw new UnusableListError(`the subscriber list ${options.subscribersPath} cannot be used`);
     }
 
-    await recordStart(options, startedAt);
-    journal = await Journal.open(journalPath(root, edition.id, shard));
+    const key = secretId(secret);
+    const journalFile = journalPath(root, edition.id, shard);
+    // Refuses a journal written under another secret before anything is
+    // recorded; `--dry-run` makes the same check through the same call.
+    Journal.peek(journalFile, key);
+    await recordStart(options, startedAt, key);
+    journal = await Journal.open(journalFile, key);
     const possibleDuplicates = journal.inFlight().length;
     if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);
-    if (journal.unreadable > 0) options.onUnreadableJournal?.(journal.unreadable);
+    if (journal.unreadable > 0) {
+      const where = path.relative(root, journal.path).split(path.sep).join('/');
+      options.onUnreadableJournal?.(
+        journal.unreadable,
+        journal.problems.map((p) => `${where}:${p.line}: ${p.reason}`),
+      );
+    }
     const { hashes: suppressed } = await readSuppressions(root, secret);
 
     const build = prepareRawMessage(rendered, config);
@@ -376,41 +395,48 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
 }
 
 /** Mark the edition as in progress, keeping the first start time across runs. */
-async function recordStart(options: SendOptions, startedAt: Date): Promise<void> {
+async function recordStart(options: SendOptions, startedAt: Date, key: string): Promise<void> {
   const { root, rendered, shard } = options;
   const id = rendered.edition.id;
   // Each way of splitting keeps its own journals: a send split another way
   // would not see who was mailed, and mail them again.
-  const record = await readJsonFile<EditionRecord>(editionRecordPath(root, id));
+  const record = await readJsonFile(editionRecordPath(root, id), editionRecordSchema);
   const begun = await shardCountsBegun(root, id);
   if (shard && shard.count > 1) {
     if (record && record.shards !== shard.count) throw splitError(id, record.shards);
     const other = [...begun].find((n) => n !== shard.count);
     if (other !== undefined) throw splitError(id, other);
-    const existing = await readJsonFile<ShardStatus>(shardStatusPath(root, id, shard));
-    const status: ShardStatus = existing ?? {
-      ...describeEdition(rendered.edition),
-      shard: shard.index,
-      of: shard.count,
-      startedAt: startedAt.toISOString(),
-      finishedAt: null,
-      counts: emptyCounts(),
-      complete: false,
-    };
+    const existing = await readJsonFile(shardStatusPath(root, id, shard), shardStatusSchema);
+    // The key is the one the journal was just checked against (or the first).
+    const status: ShardStatus = existing
+      ? { ...existing, key }
+      : {
+          ...describeEdition(rendered.edition),
+          shard: shard.index,
+          of: shard.count,
+          startedAt: startedAt.toISOString(),
+          finishedAt: null,
+          counts: emptyCounts(),
+          complete: false,
+          key,
+        };
     await writeJson(shardStatusPath(root, id, shard), status);
     return;
   }
   if (record?.shards && record.shards > 1) throw splitError(id, record.shards);
   const [split] = begun;
   if (split !== undefined) throw splitError(id, split);
-  const started: EditionRecord = record ?? {
-    ...describeEdition(rendered.edition),
-    shards: 1,
-    startedAt: startedAt.toISOString(),
-    finishedAt: null,
-    counts: emptyCounts(),
-    complete: false,
-  };
+  const started: EditionRecord = record
+    ? { ...record, key }
+    : {
+        ...describeEdition(rendered.edition),
+        shards: 1,
+        startedAt: startedAt.toISOString(),
+        finishedAt: null,
+        counts: emptyCounts(),
+        complete: false,
+        key,
+      };
   await writeJson(editionRecordPath(root, id), started);
 }
 
@@ -450,8 +476,9 @@ async function recordEnd(
   const { root, rendered, shard } = options;
   const id = rendered.edition.id;
   if (!shard || shard.count === 1) {
-    const record = (await readJsonFile<EditionRecord>(
+    const record = (await readJsonFile(
       editionRecordPath(root, id),
+      editionRecordSchema,
     )) as EditionRecord;
     await writeJson(editionRecordPath(root, id), {
       ...record,
@@ -462,7 +489,7 @@ async function recordEnd(
     return complete;
   }
   const statusPath = shardStatusPath(root, id, shard);
-  const status = (await readJsonFile<ShardStatus>(statusPath)) as ShardStatus;
+  const status = (await readJsonFile(statusPath, shardStatusSchema)) as ShardStatus;
   await writeJson(statusPath, {
     ...status,
     finishedAt: complete ? finishedAt.toISOString() : null,
@@ -471,8 +498,9 @@ async function recordEnd(
   });
   const all: ShardStatus[] = [];
   for (let index = 1; index <= shard.count; index++) {
-    const other = await readJsonFile<ShardStatus>(
+    const other = await readJsonFile(
       shardStatusPath(root, id, { index, count: shard.count }),
+      shardStatusSchema,
     );
     if (!other?.complete) return false;
     all.push(other);
@@ -490,18 +518,18 @@ async function recordEnd(
         .at(-1) ?? null,
     counts: addCounts(all.map((s) => s.counts)),
     complete: true,
+    ...(status.key ? { key: status.key } : {}),
   };
   await writeJson(editionRecordPath(root, id), record);
   return true;
 }
 
-async function readJsonFile<T>(filePath: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(filePath, 'utf8')) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+/** A record through its schema; a damaged one stops the send with its file and line. */
+async function readJsonFile<T>(filePath: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const read = await readRecordFile(filePath, schema);
+  const problem = read?.file?.messages[0];
+  if (problem) throw new Error(`${filePath}:${problem.line ?? 1}: ${problem.reason}`);
+  return read?.value;
 }
 
 function writeJson(filePath: string, value: unknown): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { addressHash } from './addressHash.js';
 import { secretId } from './secretId.js';
+import { type SuppressionEntry, suppressionSchema } from './suppressionSchema.js';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced';
 
@@ -23,8 +24,6 @@ export interface ReadSuppressions {
 }
 
 const relativePath = 'archive/suppressions.jsonl';
-const reasons: readonly string[] = ['unsubscribed', 'bounced'] satisfies SuppressionReason[];
-const hashPattern = /^[A-Za-z0-9_-]{22}$/;
 
 export function suppressionsPath(root: string): string {
   return path.join(root, relativePath);
@@ -40,30 +39,19 @@ export function suppressionFor(
   return { hash: addressHash(email, secret), reason, at: at.toISOString(), key: secretId(secret) };
 }
 
-function lineProblem(text: string, key: string): string | 'other-key' | undefined {
-  let entry: unknown;
+/** The entry on a line, or why it cannot be used. */
+function readLine(text: string): { entry: SuppressionEntry } | { problem: string } {
+  let value: unknown;
   try {
-    entry = JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    return 'Unexpected text that is not JSON, expected one JSON object per line';
+    return { problem: 'Unexpected text that is not JSON, expected one JSON object per line' };
   }
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    return 'Unexpected JSON that is not an object, expected `{"hash", "reason", "at"}`';
+  const result = suppressionSchema.safeParse(value);
+  if (!result.success) {
+    return { problem: result.error.issues[0]?.message ?? 'Unexpected entry' };
   }
-  const { hash, reason, at, key: entryKey } = entry as Record<string, unknown>;
-  if (typeof hash !== 'string' || !hashPattern.test(hash)) {
-    return 'Unexpected `hash`, expected the 22-character address hash';
-  }
-  if (typeof reason !== 'string' || !reasons.includes(reason)) {
-    return 'Unexpected `reason`, expected `unsubscribed` or `bounced`';
-  }
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
-    return 'Unexpected `at`, expected an ISO date-time';
-  }
-  // Entries without a key were written by hand or by an older version; their
-  // hash is trusted to match.
-  if (entryKey !== undefined && entryKey !== key) return 'other-key';
-  return undefined;
+  return { entry: result.data };
 }
 
 /**
@@ -92,10 +80,11 @@ export async function readSuppressions(root: string, secret: string): Promise<Re
     for await (const text of handle.readLines({ encoding: 'utf8' })) {
       line++;
       if (text.trim() === '') continue;
-      const problem = lineProblem(text, key);
-      if (problem === 'other-key') otherKey++;
-      else if (problem) warnings.push(`${relativePath}:${line}: ${problem}; this line is skipped`);
-      else hashes.add((JSON.parse(text) as Suppression).hash);
+      const read = readLine(text);
+      if ('problem' in read) {
+        warnings.push(`${relativePath}:${line}: ${read.problem}; this line is skipped`);
+      } else if (read.entry.key !== undefined && read.entry.key !== key) otherKey++;
+      else hashes.add(read.entry.hash);
     }
   } finally {
     await handle.close();

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { writeFileAtomic } from '../../src/util/writeFileAtomic.js';
@@ -12,12 +12,15 @@ const failures = vi.hoisted(() => ({
   rename: undefined as NodeJS.ErrnoException | undefined,
   /** Write this many bytes of the data, then fail. */
   writeAfter: undefined as { bytes: number; error: NodeJS.ErrnoException } | undefined,
+  /** When set, each rename is logged here with the inode it moves. */
+  log: undefined as string[] | undefined,
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   const rename: typeof actual.rename = async (from, to) => {
     if (failures.rename) throw failures.rename;
+    if (failures.log) failures.log.push(`rename ${(await actual.stat(from)).ino}`);
     return actual.rename(from, to);
   };
   const writeFile = (async (file: string, data: string | Uint8Array) => {
@@ -93,6 +96,55 @@ describe('writeFileAtomic', () => {
     expect([...seen].every((size) => size === oldPage.length || size === big.length)).toBe(true);
     expect(seen.has(big.length)).toBe(true);
     expect(await readdir(dir)).toEqual(['index.html']);
+  });
+
+  // Whether data reached the disk before a power cut cannot be observed from
+  // a test (it needs the machine to lose power), and strace is not in CI's
+  // image; so the order of fsync calls is watched on the real FileHandle
+  // class, whose methods still run.
+  it('flushes the new file before the rename and the folder after it', async () => {
+    const { dir, page } = await pageFolder();
+    const handle = await open(page, 'r');
+    const proto = Object.getPrototypeOf(handle) as { sync(): Promise<void> };
+    await handle.close();
+    const sync = proto.sync;
+    const log: string[] = [];
+    const spy = vi.spyOn(proto, 'sync').mockImplementation(async function (this: typeof handle) {
+      const stats = await this.stat();
+      log.push(`sync ${stats.isDirectory() ? 'folder' : 'file'} ${stats.ino}`);
+      return sync.call(this);
+    });
+    failures.log = log;
+    try {
+      await writeFileAtomic(page, newPage);
+    } finally {
+      failures.log = undefined;
+      spy.mockRestore();
+    }
+    const file = (await stat(page)).ino;
+    const folder = (await stat(dir)).ino;
+    expect(log).toEqual([`sync file ${file}`, `rename ${file}`, `sync folder ${folder}`]);
+    expect(await readFile(page, 'utf8')).toBe(newPage);
+  });
+
+  it('writes where a folder cannot be flushed (EINVAL, EPERM, EISDIR)', async () => {
+    const { page } = await pageFolder();
+    const handle = await open(page, 'r');
+    const proto = Object.getPrototypeOf(handle) as { sync(): Promise<void> };
+    await handle.close();
+    const sync = proto.sync;
+    for (const code of ['EINVAL', 'EPERM', 'EISDIR']) {
+      const spy = vi.spyOn(proto, 'sync').mockImplementation(async function (this: typeof handle) {
+        if ((await this.stat()).isDirectory()) throw errno(code);
+        return sync.call(this);
+      });
+      try {
+        await writeFileAtomic(page, `${code}\n`);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await readFile(page, 'utf8')).toBe(`${code}\n`);
+    }
   });
 
   it('creates the folder it writes into', async () => {

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/commands/buildCommand.js';
 import { planPendingEdition } from '../../src/edition/planEdition.js';
-import { fixture, sampleFixture, storyMd, updateMd, writeFiles } from '../helpers/fixture.js';
+import {
+  editionRecordJson,
+  fixture,
+  sampleFixture,
+  storyMd,
+  updateMd,
+  writeFiles,
+} from '../helpers/fixture.js';
 import { defaultNow } from '../helpers/problems.js';
 import { loadForRender } from '../helpers/render.js';
 import { runCli } from '../helpers/runCli.js';
@@ -57,7 +64,7 @@ describe('storyline build', () => {
   it('says there is nothing to send, and writes nothing, when the archive holds every update', async () => {
     const root = await sampleFixture();
     await writeFiles(root, {
-      [`archive/${sampleId}/edition.json`]: JSON.stringify({
+      [`archive/${sampleId}/edition.json`]: editionRecordJson({
         id: sampleId,
         updates: [sampleId],
         complete: true,
@@ -73,7 +80,7 @@ describe('storyline build', () => {
   it('still builds the edition of an update that stopped part-way through sending', async () => {
     const root = await sampleFixture();
     await writeFiles(root, {
-      [`archive/${sampleId}/edition.json`]: JSON.stringify({
+      [`archive/${sampleId}/edition.json`]: editionRecordJson({
         id: sampleId,
         updates: [sampleId],
         complete: false,

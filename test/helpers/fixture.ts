@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { EditionRecord } from '../../src/archive/EditionRecord.js';
 
 export type FixtureFiles = Record<string, string | Buffer>;
 
@@ -55,4 +56,24 @@ export async function sampleFixture(): Promise<string> {
     if (existsSync(from)) await cp(from, path.join(dir, name), { recursive: true });
   }
   return dir;
+}
+
+/**
+ * `edition.json` as storyline writes it, from the fields a test cares about:
+ * the archive's records are read through a schema that requires them all.
+ */
+export function editionRecordJson(
+  record: Pick<EditionRecord, 'id' | 'updates' | 'complete'> & Partial<EditionRecord>,
+): string {
+  return JSON.stringify({
+    headline: 'A headline',
+    subject: 'A subject',
+    preheader: 'A preheader',
+    earlierUpdates: [],
+    shards: 1,
+    startedAt: '2014-02-10T12:00:00.000Z',
+    finishedAt: record.complete ? '2014-02-10T12:05:00.000Z' : null,
+    counts: { sent: 1, failed: 0, suppressed: 0, deferred: 0 },
+    ...record,
+  });
 }

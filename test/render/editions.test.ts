@@ -9,7 +9,7 @@ import {
   planPendingEdition,
 } from '../../src/edition/planEdition.js';
 import { formatUpdateLabel } from '../../src/render/formatUpdateLabel.js';
-import { fixture, storyMd, updateMd } from '../helpers/fixture.js';
+import { editionRecordJson, fixture, storyMd, updateMd } from '../helpers/fixture.js';
 import { defaultNow } from '../helpers/problems.js';
 import { flat, loadForRender, visibleText } from '../helpers/render.js';
 import { runCli } from '../helpers/runCli.js';
@@ -222,7 +222,7 @@ describe('the pending edition', () => {
   it('reads what was sent from a complete edition in the archive', async () => {
     const root = await fixture({
       ...files,
-      [`archive/${ids.evening}/edition.json`]: JSON.stringify({
+      [`archive/${ids.evening}/edition.json`]: editionRecordJson({
         id: ids.evening,
         updates: [ids.evening, ids.day],
         complete: true,
