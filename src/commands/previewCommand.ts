@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
 import { secretFromEnv } from '../deliver/secret.js';
-import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { chromiumInstallHint, findChromium } from '../preview/findChromium.js';
@@ -10,6 +9,7 @@ import { PreviewModel } from '../preview/PreviewModel.js';
 import { startPreviewServer } from '../preview/previewServer.js';
 import { previewTestSend } from '../preview/previewTestSend.js';
 import { takeScreenshots } from '../preview/takeScreenshots.js';
+import { isLoopback } from '../util/isLoopback.js';
 
 export const defaultPreviewPort = 4321;
 

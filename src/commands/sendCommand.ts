@@ -15,7 +15,7 @@ import { type SendReport, sendEdition, UnusableListError } from '../deliver/send
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { readSuppressions } from '../deliver/suppressions.js';
-import { describeSmtpUrl, isLoopback, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
+import { describeSmtpUrl, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
@@ -25,6 +25,7 @@ import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { loadTemplate } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { isLoopback } from '../util/isLoopback.js';
 
 export interface SendCommandOptions {
   root: string;
