@@ -93,3 +93,42 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('a DKIM key that does not parse', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const lines = pem.trim().split('\n');
+  const broken = {
+    'pasted on one line': lines.join(' '),
+    'missing a line': lines.filter((_, i) => i !== 5).join('\n'),
+  };
+
+  for (const [how, key] of Object.entries(broken)) {
+    it(`stops send before any message when the key is ${how}, saying how to fix it`, async () => {
+      const sink = await startSmtpSink();
+      const { root } = await sendFixture(5);
+      try {
+        const result = await runCli(['send'], {
+          cwd: root,
+          env: {
+            SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+            STORYLINE_SECRET: secret,
+            DKIM_PRIVATE_KEY: key,
+            DKIM_SELECTOR: 'test',
+            DKIM_DOMAIN: 'example.org',
+          },
+        });
+        expect(result.code, result.stderr).toBe(1);
+        expect(sink.messages).toHaveLength(0);
+        expect(result.stderr).toMatch(/DKIM_PRIVATE_KEY does not parse/);
+        expect(result.stderr).toMatch(/BEGIN PRIVATE KEY.*line break.*one line/);
+        // Not one line of the key's base64 is printed.
+        for (const line of lines.slice(1, -1))
+          expect(result.stdout + result.stderr).not.toContain(line);
+        expect((await listFiles(root)).filter((f) => f.endsWith('deliveries.jsonl'))).toEqual([]);
+      } finally {
+        await sink.close();
+      }
+    });
+  }
+});
