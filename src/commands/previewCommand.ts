@@ -95,7 +95,8 @@ export async function run({ values, io }: CommandContext): Promise<number> {
 
 function parsePort(value: unknown): number {
   if (value === undefined) return defaultPreviewPort;
-  const port = Number(value);
+  // Digits only: Number() would also take `1e3`, `0x50`, ` 80` and `` (0).
+  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a number from 0 to 65535, not \`${String(value)}\``);
   return port;
