@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
@@ -131,4 +131,30 @@ describe('a DKIM key that does not parse', () => {
       }
     });
   }
+});
+
+describe('output that would quote a secret', () => {
+  it('shows *** where a message quotes STORYLINE_SECRET or the SMTP password', async () => {
+    const { root } = await sendFixture(1);
+    const storylineSecret = 'quoted-storyline-secret-0123';
+    // Front matter fields named after the secrets: `check` quotes unknown field names.
+    await writeFile(
+      path.join(root, 'updates', '2014-02-10-second-round-geneva.md'),
+      `---\ndate: 2014-02-10\n${storylineSecret}: 1\n${password}: 2\n---\n\nThe second round opened.\n`,
+    );
+    const result = await runCli(['check'], {
+      cwd: root,
+      env: {
+        STORYLINE_SECRET: storylineSecret,
+        SMTP_URL: `smtp://${user}:${password}@127.0.0.1:2525`,
+      },
+    });
+    expect(result.code).toBe(1);
+    // The messages are there, with the names replaced.
+    expect(result.stdout + result.stderr).toMatch(
+      /Unexpected field `\*\*\*`[^\n]*\n[^\n]*Unexpected field `\*\*\*`/,
+    );
+    const secrets = { password, STORYLINE_SECRET: storylineSecret };
+    expect(secretsIn(result.stdout + result.stderr, secrets)).toEqual([]);
+  });
 });
