@@ -207,6 +207,15 @@ describe('preview server safety', () => {
       }
       expect(logs.join('\n')).not.toMatch(/Invalid URL|stack|at /);
       await expect(readdir(outbox)).rejects.toThrow();
+      // The preview page's own origin may.
+      const own = await statusOf(server.url, {
+        path: '/api/test-send',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: new URL(server.url).origin },
+        body: JSON.stringify({ to: 'writer@example.org' }),
+      });
+      expect(own.status, own.body).toBe(200);
+      expect(await readdir(outbox)).toHaveLength(1);
     } finally {
       await server.close();
     }
