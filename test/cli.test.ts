@@ -88,6 +88,17 @@ describe('the storyline process', () => {
     expect(result.code).toBe(2);
   });
 
+  it.each(['1e3', '0x50', '80abc', '-1', '70000', '', ' 80', '8.0'])(
+    'preview --port %j is a usage error: decimal 0 to 65535 only',
+    async (port) => {
+      const result = await runCli(['preview', `--port=${port}`]);
+      expect(result.stderr).toMatch(
+        /^storyline preview: --port takes a number from 0 to 65535, not `.*`\nUsage: storyline preview /,
+      );
+      expect(result.code).toBe(2);
+    },
+  );
+
   it('exits 2 on an unknown command or none, listing the commands', async () => {
     const unknown = await runCli(['sned']);
     expect(unknown.code).toBe(2);

@@ -2,6 +2,7 @@ import { Feed } from 'feed';
 import type { Config } from '../config/configSchema.js';
 import type { Story, Update } from '../content/Story.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
+import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { mdastToHtml } from '../render/mdastToHtml.js';
 import { absoluteFragments } from './absoluteFragments.js';
@@ -13,12 +14,31 @@ import { absoluteFragments } from './absoluteFragments.js';
  * and corrections marked in the title and as a category. Made with the
  * `feed` library; its JSON output is JSON Feed 1.0, so it is lifted to 1.1
  * here (`authors`, `language`). Pure.
+ *
+ * Headlines and summaries are text a writer typed, but `feed` puts an Atom
+ * entry's title and summary into CDATA as `type="html"`: they are escaped
+ * for the Atom feed, so `<script>` in a headline reaches a reader as text.
+ * JSON Feed's `title` and `summary` are plain text by its spec, so the JSON
+ * Feed gets them as they are.
  */
 export function storyFeeds(
   story: Story,
   updates: readonly Update[],
   config: Config,
 ): { atom: string; json: string } {
+  return {
+    atom: feedOf(story, updates, config, escapeXml).atom1(),
+    json: toJsonFeed11(feedOf(story, updates, config, (text) => text).json1(), config.locale),
+  };
+}
+
+/** The feed with every entry's title and summary passed through `entryText`. */
+function feedOf(
+  story: Story,
+  updates: readonly Update[],
+  config: Config,
+  entryText: (text: string) => string,
+): Feed {
   const site = config.siteUrl;
   const newestFirst = [...updates].reverse();
   const headline = updates.findLast((u) => u.headline)?.headline ?? story.base.title;
@@ -40,7 +60,7 @@ export function storyFeeds(
     const link = `${site}#${encodeURIComponent(update.id)}`;
     feed.addItem({
       id: link,
-      title: update.headline ? `${label}: ${update.headline}` : label,
+      title: entryText(update.headline ? `${label}: ${update.headline}` : label),
       link,
       date: new Date(update.date.epochMs),
       published: new Date(update.date.epochMs),
@@ -48,14 +68,14 @@ export function storyFeeds(
         mdastToHtml(update.body, { siteUrl: site, idPrefix: update.id }),
         site,
       ),
-      ...(update.summary ? { description: update.summary } : {}),
+      ...(update.summary ? { description: entryText(update.summary) } : {}),
       ...(author ? { author: [author] } : {}),
       category: [
         { name: update.kind, term: update.kind, scheme: new URL('feed.xml#kind', site).href },
       ],
     });
   }
-  return { atom: feed.atom1(), json: toJsonFeed11(feed.json1(), config.locale) };
+  return feed;
 }
 
 type JsonFeedAuthor = { name?: string; url?: string; avatar?: string };

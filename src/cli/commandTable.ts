@@ -154,10 +154,19 @@ export const commandTable: readonly CommandSpec[] = [
   },
   {
     name: 'unsubscribe',
-    args: '<email|token>',
-    positionals: { min: 1, max: 1 },
-    summary: 'add an address (or the token from its unsubscribe link) to the suppression list',
-    options: {},
+    args: '<token>',
+    // The token, or none with --address; run() says which is missing.
+    positionals: { min: 0, max: 1 },
+    summary:
+      'add the address an unsubscribe link’s token names (or, with --address, an address) to the suppression list',
+    options: {
+      address: {
+        type: 'string',
+        value: 'EMAIL',
+        description:
+          'unsubscribe this address instead of a token (never wire this to what readers send)',
+      },
+    },
     load: () => import('../commands/unsubscribeCommand.js'),
   },
 ];

@@ -63,7 +63,7 @@ export function redactingStream<T extends NodeJS.WritableStream>(
         return (chunk: unknown, ...rest: unknown[]) =>
           (target.write as (...args: unknown[]) => boolean).call(
             target,
-            typeof chunk === 'string' ? redact(chunk, secrets) : chunk,
+            redactChunk(chunk, secrets),
             ...rest,
           );
       }
@@ -71,4 +71,16 @@ export function redactingStream<T extends NodeJS.WritableStream>(
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** A written chunk with secrets replaced: strings, and bytes (decoded as UTF-8) too. */
+function redactChunk(chunk: unknown, secrets: readonly string[]): unknown {
+  if (typeof chunk === 'string') return redact(chunk, secrets);
+  if (chunk instanceof Uint8Array) {
+    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+    const redacted = redact(text, secrets);
+    // Untouched bytes go out as they came (a split multi-byte character stays whole).
+    return redacted === text ? chunk : Buffer.from(redacted, 'utf8');
+  }
+  return chunk;
 }

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
@@ -138,6 +139,12 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     io.cwd,
     typeof values.out === 'string' ? values.out : path.join(root, 'out'),
   );
+  for (const folder of ['updates', 'archive']) {
+    if (isInside(realPath(out), realPath(path.join(root, folder))))
+      throw new UsageError(
+        `--out must not be inside ${folder}/, which storyline reads as ${folder === 'updates' ? 'content' : 'the ledger'}; build into a folder of its own, such as out/`,
+      );
+  }
   const edition = typeof values.edition === 'string' ? values.edition : 'pending';
   if (!edition.trim()) throw new UsageError('--edition takes pending, all or an update id');
   const result = await build({ root, out, edition, strict: values.strict === true, now: io.now() });
@@ -167,5 +174,30 @@ export async function run({ values, io }: CommandContext): Promise<number> {
         `Built ${result.editions.length} edition${result.editions.length === 1 ? '' : 's'} in ${path.relative(io.cwd, out) || '.'}\n`,
       );
       return 0;
+  }
+}
+
+/** `target` is `folder` or somewhere below it. */
+function isInside(target: string, folder: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * A path with symlinks resolved as far as it exists (the rest as written),
+ * so a link to `archive/` is caught before anything is created through it.
+ */
+function realPath(target: string): string {
+  let existing = target;
+  const rest: string[] = [];
+  while (true) {
+    try {
+      return path.join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return target;
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
   }
 }

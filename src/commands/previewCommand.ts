@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { CommandContext } from '../cli/commandTable.js';
 import { UsageError } from '../cli/UsageError.js';
 import { secretFromEnv } from '../deliver/secret.js';
-import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { chromiumInstallHint, findChromium } from '../preview/findChromium.js';
@@ -10,6 +9,7 @@ import { PreviewModel } from '../preview/PreviewModel.js';
 import { startPreviewServer } from '../preview/previewServer.js';
 import { previewTestSend } from '../preview/previewTestSend.js';
 import { takeScreenshots } from '../preview/takeScreenshots.js';
+import { isLoopback } from '../util/isLoopback.js';
 
 export const defaultPreviewPort = 4321;
 
@@ -95,7 +95,8 @@ export async function run({ values, io }: CommandContext): Promise<number> {
 
 function parsePort(value: unknown): number {
   if (value === undefined) return defaultPreviewPort;
-  const port = Number(value);
+  // Digits only: Number() would also take `1e3`, `0x50`, ` 80` and `` (0).
+  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a number from 0 to 65535, not \`${String(value)}\``);
   return port;

@@ -14,9 +14,9 @@ import { secretFromEnv } from '../deliver/secret.js';
 import { secretId } from '../deliver/secretId.js';
 import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
-import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
+import { resolveSubscriberSource, type SubscriberSource } from '../deliver/subscriberSource.js';
 import { readSuppressions } from '../deliver/suppressions.js';
-import { describeSmtpUrl, isLoopback, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
+import { describeSmtpUrl, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
@@ -26,6 +26,7 @@ import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { loadTemplate } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { isLoopback } from '../util/isLoopback.js';
 
 export interface SendCommandOptions {
   root: string;
@@ -103,28 +104,12 @@ export async function deliver(
     flag: options.subscribers,
     env: io.env,
   });
-  const relay = io.env.SMTP_URL?.trim();
-  if (relay && !config.unsubscribe.url && !config.unsubscribe.mailto) {
-    err(
-      'Nothing was sent: storyline.config.json has neither `unsubscribe.url` nor `unsubscribe.mailto`, expected at least one; every message must offer a way to unsubscribe (List-Unsubscribe), and Gmail and Yahoo reject bulk mail without it',
-    );
-    return 1;
-  }
-  if (source.origin === 'example' && relay && !isLoopback(parseSmtpUrl(relay).hostname)) {
-    err(
-      `Nothing was sent: refusing to mail the example list ${path.basename(source.path)} through ${describeSmtpUrl(relay)}; give the real list with --subscribers, STORYLINE_SUBSCRIBERS (in CI, the SUBSCRIBERS_CSV secret) or subscribers.csv`,
-    );
+  const refusal = await refusalToSend(project, source, secret, io);
+  if (refusal) {
+    err(`Nothing was sent: ${refusal}`);
     return 1;
   }
   const listFile = new VFile({ path: source.path });
-  const suppressions = await readSuppressions(project.root, secret);
-  for (const line of suppressions.warnings) err(line);
-  if (suppressions.warnings.some((w) => w.includes('another STORYLINE_SECRET'))) {
-    err(
-      'Nothing was sent: some unsubscribes were recorded with another STORYLINE_SECRET and would not be honoured',
-    );
-    return 1;
-  }
   const transport = transportFromEnv(io.env, project.root, edition.id);
   const controller = new AbortController();
   const stop = (signal: string) => {
@@ -203,14 +188,42 @@ export async function deliver(
     return 1;
   }
   if (report.counts.deferred > 0) {
+    const last = report.lastFailure ? ` (last: ${report.lastFailure})` : '';
     err(
-      `${report.counts.deferred} deferred after temporary failures: run \`storyline send\` again to retry them`,
+      `${report.counts.deferred} deferred after temporary failures${last}: run \`storyline send\` again to retry them`,
     );
     return 1;
   }
   if (!report.editionComplete)
     out('This shard is complete; the edition is complete when every shard is.');
   return 0;
+}
+
+/**
+ * Why a send of this project to this list must not start, or undefined:
+ * shared by a real send and `--dry-run`, so a dry run that passes means a
+ * send would start. Prints the suppression list's warnings.
+ */
+async function refusalToSend(
+  project: Project,
+  source: SubscriberSource,
+  secret: string,
+  io: Io,
+): Promise<string | undefined> {
+  const { config } = project;
+  const relay = io.env.SMTP_URL?.trim();
+  if (relay && !config.unsubscribe.url && !config.unsubscribe.mailto) {
+    return 'storyline.config.json has neither `unsubscribe.url` nor `unsubscribe.mailto`, expected at least one; every message must offer a way to unsubscribe (List-Unsubscribe), and Gmail and Yahoo reject bulk mail without it';
+  }
+  if (source.origin === 'example' && relay && !isLoopback(parseSmtpUrl(relay).hostname)) {
+    return `refusing to mail the example list ${path.basename(source.path)} through ${describeSmtpUrl(relay)}; give the real list with --subscribers, STORYLINE_SUBSCRIBERS (in CI, the SUBSCRIBERS_CSV secret) or subscribers.csv`;
+  }
+  const suppressions = await readSuppressions(project.root, secret);
+  for (const line of suppressions.warnings) io.stderr.write(`${line}\n`);
+  if (suppressions.warnings.some((w) => w.includes('another STORYLINE_SECRET'))) {
+    return 'some unsubscribes were recorded with another STORYLINE_SECRET and would not be honoured';
+  }
+  return undefined;
 }
 
 async function sendTest(
@@ -252,6 +265,14 @@ async function dryRun(
     flag: options.subscribers,
     env: io.env,
   });
+  const refusal = await refusalToSend(project, source, secret, io);
+  if (refusal) {
+    io.stderr.write(`Dry run: a send would refuse to start: ${refusal}\n`);
+    return 1;
+  }
+  // The transport a send would use, made and closed (it connects only to
+  // send): SMTP_URL and the DKIM key fail here as they would there.
+  await transportFromEnv(io.env, project.root, rendered.edition.id).close();
   const listFile = new VFile({ path: source.path });
   const { hashes: suppressed } = await readSuppressions(project.root, secret);
   const journal = Journal.peek(

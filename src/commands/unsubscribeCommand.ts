@@ -9,8 +9,12 @@ import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 
 export interface UnsubscribeOptions {
   root: string;
-  /** An address, or the token from an unsubscribe link. */
-  addressOrToken: string;
+  /**
+   * The token from an unsubscribe link, or an address. Never one string that
+   * may be either: an endpoint that passes on what a reader sends must not
+   * let a reader unsubscribe someone else by sending their address.
+   */
+  who: { token: string } | { address: string };
   secret: string;
   now: Date;
 }
@@ -19,16 +23,16 @@ export type UnsubscribeResult = 'added' | 'already' | 'invalid-token' | 'invalid
 
 /**
  * Add an address to the suppression list (as its hash): it is never mailed
- * again. Takes the address itself, or the token from a subscriber's link.
+ * again. Takes the token from a subscriber's link, or the address itself.
  */
 export async function unsubscribe(options: UnsubscribeOptions): Promise<UnsubscribeResult> {
-  const value = options.addressOrToken.trim();
   let email: string;
-  if (value.includes('@')) {
+  if ('address' in options.who) {
+    const value = options.who.address.trim();
     if (addressProblem(value)) return 'invalid-address';
     email = value;
   } else {
-    const verified = verifyUnsubscribeToken(value, options.secret);
+    const verified = verifyUnsubscribeToken(options.who.token.trim(), options.secret);
     if (!verified) return 'invalid-token';
     email = verified;
   }
@@ -43,11 +47,19 @@ export async function unsubscribe(options: UnsubscribeOptions): Promise<Unsubscr
 
 export async function run({ values, positionals, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
-  const [value = ''] = positionals;
-  if (!value.trim()) throw new UsageError('missing <email|token>');
+  const [token] = positionals;
+  const address = typeof values.address === 'string' ? values.address : undefined;
+  if (address !== undefined && token !== undefined)
+    throw new UsageError('give a <token> or --address EMAIL, not both');
+  if (token?.includes('@'))
+    throw new UsageError(
+      'Unexpected address, expected the token from an unsubscribe link; to unsubscribe an address yourself, pass it with --address',
+    );
+  if (!(address ?? token)?.trim()) throw new UsageError('missing <token> (or --address EMAIL)');
+  const who = address !== undefined ? { address } : { token: token ?? '' };
   const { secret, warning } = secretFromEnv(io.env);
   if (warning) io.stderr.write(`warning: ${warning}\n`);
-  const result = await unsubscribe({ root, addressOrToken: value, secret, now: io.now() });
+  const result = await unsubscribe({ root, who, secret, now: io.now() });
   // The address is not echoed: this may run in a CI log that others can read.
   switch (result) {
     case 'added':

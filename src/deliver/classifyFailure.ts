@@ -5,7 +5,8 @@
  *   (5.1.x), which also suppresses it for later editions;
  * - `temporary`: 4xx, a timeout or a dropped connection; retried with backoff;
  * - `fatal`: the relay refuses us, not the recipient (a failed login, TLS,
- *   a 5xx to MAIL FROM or to the message, a 5.7.x policy refusal): nothing
+ *   a 5xx to MAIL FROM or to the message, a 5.7.x policy refusal), or its
+ *   host name does not resolve: nothing
  *   more can be sent this run, and nobody is recorded as failed for it.
  */
 export interface Failure {
@@ -20,6 +21,10 @@ export interface Failure {
 
 interface SmtpError {
   code?: string;
+  /** nodemailer keeps the resolver's code (ENOTFOUND…) here when it reports `EDNS`. */
+  originalCode?: string;
+  /** The host a failed DNS lookup asked for. */
+  hostname?: string;
   responseCode?: number;
   response?: string;
   command?: string;
@@ -38,6 +43,14 @@ export function classifyFailure(error: unknown): Failure {
       kind: 'fatal',
       ...withCode,
       reason: `the SMTP login failed; check the user and password in SMTP_URL (the server said: ${reason})`,
+    };
+  }
+  const dnsCode = e.code === 'EDNS' ? e.originalCode : e.code;
+  if (dnsCode === 'ENOTFOUND' || dnsCode === 'EAI_AGAIN') {
+    // Every message would fail the same way: no retry fixes a typo in the host.
+    return {
+      kind: 'fatal',
+      reason: `cannot resolve host ${e.hostname ?? 'of the relay'} (${dnsCode}): check SMTP_URL`,
     };
   }
   if (e.code === 'ETLS' || e.code === 'EREQUIRETLS') {

@@ -1,10 +1,13 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DkimOptions } from './transports/Transport.js';
 
 /**
  * DKIM settings from `DKIM_PRIVATE_KEY` (the PEM itself, or a path to it),
  * `DKIM_SELECTOR` and `DKIM_DOMAIN`: all three, or none. The key is never
- * part of a message.
+ * part of a message. A key that does not parse is an error here, before
+ * anything is sent: nodemailer would otherwise send every message unsigned
+ * without a word, and receivers would quietly file them as spam.
  */
 export function dkimFromEnv(env: NodeJS.ProcessEnv): DkimOptions | undefined {
   const key = env.DKIM_PRIVATE_KEY?.trim();
@@ -30,6 +33,14 @@ export function dkimFromEnv(env: NodeJS.ProcessEnv): DkimOptions | undefined {
     } catch {
       throw new Error('DKIM_PRIVATE_KEY is neither a PEM key nor a readable file holding one');
     }
+  }
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    // Neither the key nor OpenSSL's reason is quoted: both would reach the CI log.
+    throw new Error(
+      'DKIM_PRIVATE_KEY does not parse as a private key, expected a PEM block from `-----BEGIN PRIVATE KEY-----` to `-----END PRIVATE KEY-----` with every line and line break intact (not pasted on one line, not encrypted); set it from the file as it is, e.g. DKIM_PRIVATE_KEY="$(cat dkim.pem)", or give the path to the file',
+    );
   }
   return { domainName: domain as string, keySelector: selector as string, privateKey };
 }

@@ -128,7 +128,10 @@ function readHeader(values: string[], line: number, file: VFile): Columns | unde
     const named = names.filter(Boolean).map((name) => `\`${name}\``);
     let unexpected = 'header row with no column names';
     if (names.some((name) => name.includes('@'))) unexpected = 'address in the first row';
-    else if (named.length > 0) unexpected = `header row with the columns ${named.join(', ')}`;
+    // Column names are not quoted: a file given by mistake (`/etc/shadow`)
+    // would have its first line printed into the log.
+    else if (named.length > 0)
+      unexpected = `header row with ${named.length} column${named.length === 1 ? '' : 's'}, none named \`email\``;
     reportProblem(
       file,
       `Unexpected ${unexpected}, expected a header row with an \`email\` column; make the first line a header such as \`email,name\` that names the column of addresses \`email\``,

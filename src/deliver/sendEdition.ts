@@ -91,6 +91,8 @@ export interface SendReport {
   editionComplete: boolean;
   /** Why the run stopped before the end: a signal, or an error no retry can fix. */
   stopped?: string;
+  /** The reason of the last temporary failure, so a deferral never goes unexplained. */
+  lastFailure?: string;
   journal: string;
 }
 
@@ -181,6 +183,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     let skipped = 0;
     let sentNow = 0;
     let stopped: string | undefined;
+    let lastFailure: string | undefined;
     let consecutiveConnectionFailures = 0;
     let consecutiveRefusals = 0;
     // Every recipient of the list met in this pass, to count outcomes over the
@@ -279,6 +282,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         }
         return;
       }
+      lastFailure = failure.reason;
       if (item.attempt >= maxAttemptsOverall) {
         // Temporary failures that never end (a full mailbox, endless greylisting)
         // must not hold the edition open for ever.
@@ -386,6 +390,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       complete,
       editionComplete,
       ...(stopped ? { stopped } : {}),
+      ...(lastFailure ? { lastFailure } : {}),
       journal: j.path,
     };
   } finally {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -9,12 +10,42 @@ export interface SubscriberSource {
 }
 
 async function isFile(filePath: string): Promise<boolean> {
+  return (await statOrUndefined(filePath))?.isFile() === true;
+}
+
+async function statOrUndefined(filePath: string): Promise<Stats | undefined> {
   try {
-    return (await stat(filePath)).isFile();
+    return await stat(filePath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/** What a path that is not a regular file is, for "expected a CSV file" messages. */
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'is a directory';
+  if (stats.isCharacterDevice()) return 'is not a regular file (a character device)';
+  if (stats.isBlockDevice()) return 'is not a regular file (a block device)';
+  if (stats.isFIFO()) return 'is not a regular file (a named pipe)';
+  if (stats.isSocket()) return 'is not a regular file (a socket)';
+  return 'is not a regular file';
+}
+
+/**
+ * The list a flag or variable names, or an error saying what is there
+ * instead: missing, a directory, a device.
+ */
+async function namedList(listPath: string, from: string, fix: string): Promise<string> {
+  const stats = await statOrUndefined(listPath);
+  if (stats?.isFile()) return listPath;
+  if (stats)
+    throw new Error(
+      `Unexpected \`${listPath}\` (from ${from}): it ${kindOf(stats)}, expected a CSV file with an \`email\` column; ${fix}`,
+    );
+  throw new Error(
+    `Unexpected missing subscriber list \`${listPath}\` (from ${from}), expected a CSV file with an \`email\` column; ${fix}`,
+  );
 }
 
 /**
@@ -33,19 +64,17 @@ export async function resolveSubscriberSource(options: {
 }): Promise<SubscriberSource> {
   const { root, flag, env } = options;
   if (flag !== undefined && flag !== '') {
-    const flagPath = path.resolve(flag);
-    if (await isFile(flagPath)) return { path: flagPath, origin: 'flag' };
-    throw new Error(
-      `Unexpected missing subscriber list \`${flagPath}\` (from --subscribers), expected a CSV file with an \`email\` column; check the path`,
-    );
+    const flagPath = await namedList(path.resolve(flag), '--subscribers', 'check the path');
+    return { path: flagPath, origin: 'flag' };
   }
   const variable = env.STORYLINE_SUBSCRIBERS;
   if (variable !== undefined && variable !== '') {
-    const envPath = path.resolve(variable);
-    if (await isFile(envPath)) return { path: envPath, origin: 'env' };
-    throw new Error(
-      `Unexpected missing subscriber list \`${envPath}\` (from STORYLINE_SUBSCRIBERS), expected a CSV file with an \`email\` column; check the path or unset the variable`,
+    const envPath = await namedList(
+      path.resolve(variable),
+      'STORYLINE_SUBSCRIBERS',
+      'check the path or unset the variable',
     );
+    return { path: envPath, origin: 'env' };
   }
   const real = path.join(root, 'subscribers.csv');
   if (await isFile(real)) return { path: real, origin: 'subscribers.csv' };

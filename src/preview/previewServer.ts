@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { publishableType } from '../content/publishableFile.js';
 import { addressProblem } from '../deliver/addressProblem.js';
-import { isLoopback } from '../deliver/transports/smtpTransport.js';
 import { escapeXml } from '../render/escapeXml.js';
+import { isLoopback } from '../util/isLoopback.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import type { PreviewModel } from './PreviewModel.js';
 import { previewPage } from './previewPage.js';
@@ -30,6 +30,13 @@ export interface PreviewServer {
  */
 const emailPolicy =
   "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'";
+
+/**
+ * Open live-reload streams at once. Each holds a socket (a file descriptor)
+ * for as long as its tab is open; a handful of tabs is normal, thousands
+ * are a page exhausting the process.
+ */
+export const maxEventClients = 32;
 
 /**
  * The live preview: an HTTP server on loopback serving the preview page, the
@@ -76,6 +83,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // No other site may frame the preview (clickjacking the test send).
+    response.setHeader('content-security-policy', "frame-ancestors 'none'");
+    response.setHeader('x-frame-options', 'DENY');
     if (!hostAllowed(request.headers.host, options.host))
       return send(response, 421, 'text/plain', 'wrong host');
     const url = new URL(request.url ?? '/', 'http://preview.invalid');
@@ -103,6 +113,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       case '/email.mjml':
         return send(response, 200, 'text/plain; charset=utf-8', (await model.view(edition)).mjml);
       case '/events':
+        if (clients.size >= maxEventClients)
+          return send(
+            response,
+            503,
+            'text/plain',
+            `too many live previews open (${maxEventClients}); close some tabs`,
+          );
         response.writeHead(200, {
           'content-type': 'text/event-stream',
           'cache-control': 'no-store',
@@ -133,7 +150,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     response.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': emailPolicy,
+      'content-security-policy': `${emailPolicy}; frame-ancestors 'none'`,
       'cache-control': 'no-store',
     });
     response.end(html);
@@ -177,7 +194,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const origin = request.headers.origin;
     if (
       !request.headers['content-type']?.startsWith('application/json') ||
-      (origin && !hostAllowed(new URL(origin).host, options.host))
+      (origin !== undefined && !originAllowed(origin, options.host))
     ) {
       return json(response, { ok: false, error: 'refused' }, 403);
     }
@@ -248,6 +265,18 @@ function hostAllowed(header: string | undefined, boundHost: string): boolean {
   const hostname = header.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   // Bound beyond loopback (`--host`), the user chose to be reached by other names.
   return isLoopback(hostname) || !isLoopback(boundHost);
+}
+
+/**
+ * A test send's `Origin`, when the browser sends one, is the preview's own.
+ * `null` (a sandboxed frame, a `data:` page, a redirect) is nobody's.
+ */
+function originAllowed(origin: string, boundHost: string): boolean {
+  if (!URL.canParse(origin)) return false;
+  const url = new URL(origin);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') && hostAllowed(url.host, boundHost)
+  );
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {

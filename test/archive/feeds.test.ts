@@ -242,3 +242,59 @@ describe('what the feeds leave out', () => {
     }
   });
 });
+
+describe('text in the feeds', () => {
+  it('gives a headline and summary holding markup to feed readers as text, in Atom and JSON Feed', {
+    timeout: 60_000,
+  }, async () => {
+    const headline = '<script>alert(1)</script>';
+    const summary = 'A <b>bold</b> claim ]]><evil/> & more';
+    const root = await sampleFixture();
+    await writeFiles(root, {
+      'subscribers.csv': 'email,name\nada@example.org,Ada Lovelace\n',
+      'updates/2014-02-10-second-round-geneva.md': updateMd(
+        `date: 2014-02-10\nheadline: "${headline}"\nsummary: "${summary}"`,
+        'The second round opened.\n',
+      ),
+    });
+    await publishOk(root);
+
+    const feed = await readAtom(root);
+    const [entry] = children(feed, 'entry') as [Element];
+    const title = children(entry, 'title')[0] as Element;
+    const summaryElement = children(entry, 'summary')[0] as Element;
+    // Atom text constructs: plain text as it is, or HTML whose entities decode to the text.
+    const asText = (element: Element) =>
+      element.attributes?.type === 'html'
+        ? textOf(element)
+            .replaceAll('&lt;', '<')
+            .replaceAll('&gt;', '>')
+            .replaceAll('&quot;', '"')
+            .replaceAll('&#39;', "'")
+            .replaceAll('&#123;', '{')
+            .replaceAll('&amp;', '&')
+        : textOf(element);
+    for (const element of [title, summaryElement]) {
+      if (element.attributes?.type === 'html') expect(textOf(element)).not.toMatch(/<[a-z]/i);
+      else expect(element.attributes?.type ?? 'text').toBe('text');
+    }
+    expect(asText(title)).toBe(`Update 2/10/2014: ${headline}`);
+    expect(asText(summaryElement)).toBe(summary);
+    // The feed's own title is text: no element of the feed comes from the headline.
+    expect(textOf(children(feed, 'title')[0])).toContain(headline);
+    const names = (element: Element): string[] => [
+      localName(element),
+      ...(element.elements ?? []).filter((e) => e.type === 'element').flatMap(names),
+    ];
+    expect(names(feed)).not.toContain('script');
+    expect(names(feed)).not.toContain('evil');
+
+    const json = await readJsonFeed(root);
+    expect(json.title).toContain(headline);
+    const [item] = json.items as [JsonFeed['items'][number] & { summary?: string }];
+    expect(item.title).toBe(`Update 2/10/2014: ${headline}`);
+    expect(item.summary).toBe(summary);
+    expect(item.content_html).not.toContain('<script');
+    expect(item.content_html).not.toContain('<b>');
+  });
+});

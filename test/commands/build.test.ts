@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/commands/buildCommand.js';
@@ -158,5 +158,34 @@ describe('storyline build', () => {
       /^templates\/email\.mjml:\d+:1: Unexpected MJML in <mj-body>: Attribute colour is illegal \[mjml\]\n/,
     );
     expect(existsSync(path.join(root, 'out'))).toBe(false);
+  });
+});
+
+describe('where build may write', () => {
+  it('refuses --out inside updates/ or archive/, by any path or link, as a usage error', async () => {
+    const root = await sampleFixture();
+    await mkdir(path.join(root, 'archive'), { recursive: true });
+    await symlink(path.join(root, 'archive'), path.join(root, 'link-to-archive'));
+    const before = await readdir(path.join(root, 'updates'));
+    for (const out of [
+      'archive',
+      'archive/builds',
+      'updates',
+      'updates/new/deeper',
+      'out/../archive',
+      path.join(root, 'archive'),
+      'link-to-archive/builds',
+    ]) {
+      const result = await runCli(['build', '--out', out], { cwd: root, env });
+      expect(result.code, out).toBe(2);
+      expect(result.stderr, out).toMatch(
+        /^storyline build: --out must not be inside (updates|archive)\//,
+      );
+    }
+    expect(await readdir(path.join(root, 'archive'))).toEqual([]);
+    expect(await readdir(path.join(root, 'updates'))).toEqual(before);
+    // A folder that merely starts with the same letters is fine.
+    const fine = await runCli(['build', '--out', 'archived-builds'], { cwd: root, env });
+    expect(fine.code, fine.stderr).toBe(0);
   });
 });

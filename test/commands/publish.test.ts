@@ -176,7 +176,7 @@ describe('storyline publish', () => {
     expect(before.stdout).toMatch(/^Next: .*storyline publish/m);
 
     // A suppressed address, so the counts are not all in one column.
-    await storyline(root, ['unsubscribe', 'grace@example.org']);
+    await storyline(root, ['unsubscribe', '--address', 'grace@example.org']);
     await storyline(root, ['publish']);
     const after = await storyline(root, ['status']);
     expect(after.stdout).toContain('1 update: 1 mailed, 0 pending, 0 drafts');

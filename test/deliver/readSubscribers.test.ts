@@ -258,10 +258,23 @@ describe('the header row', () => {
     expect(await read('mail,name\nada@example.org,Ada\n')).toEqual({
       subscribers: [],
       problems: [
-        'subscribers.csv:1:1: Unexpected header row with the columns `mail`, `name`, expected a header row with an `email` column; make the first line a header such as `email,name` that names the column of addresses `email` [subscriber-header]',
+        'subscribers.csv:1:1: Unexpected header row with 2 columns, none named `email`, expected a header row with an `email` column; make the first line a header such as `email,name` that names the column of addresses `email` [subscriber-header]',
       ],
       fatal: true,
     });
+  });
+
+  it('does not quote the first line of a file that is not a subscriber list', async () => {
+    const shadow =
+      'root:$6$Zx1yQ2abc$h4shOfTheRootPassw0rd:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n';
+    const result = await read(shadow);
+    expect(result.fatal).toBe(true);
+    expect(result.subscribers).toEqual([]);
+    expect(result.problems).toEqual([
+      'subscribers.csv:1:1: Unexpected header row with 1 column, none named `email`, expected a header row with an `email` column; make the first line a header such as `email,name` that names the column of addresses `email` [subscriber-header]',
+    ]);
+    for (const part of ['root', 'h4sh', '19000', 'daemon'])
+      expect(result.problems.join('\n')).not.toContain(part);
   });
 
   it('is an error when missing, without repeating the address it found', async () => {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/deliver/addressHash.js';
 import type { JournalEntry } from '../../src/deliver/Journal.js';
+import { appendSuppression, suppressionFor } from '../../src/deliver/suppressions.js';
 import { runCli } from '../helpers/runCli.js';
 import {
   listFiles,
@@ -215,5 +216,67 @@ describe('send --shard i/n', () => {
     } finally {
       await sink.close();
     }
+  });
+});
+
+describe('send --dry-run refuses what a send would refuse', () => {
+  /** A dry run and a real send of `root` under `env`: both must refuse, alike. */
+  async function bothRefuse(root: string, env: NodeJS.ProcessEnv, reason: RegExp): Promise<void> {
+    const before = await snapshot(root);
+    const dry = await sendInProcess(root, { ...process.env, ...env }, { dryRun: true });
+    const real = await sendInProcess(root, { ...process.env, ...env });
+    expect(dry.stderr).toMatch(reason);
+    expect(real.stderr).toMatch(reason);
+    expect(dry.code, dry.stderr).toBe(1);
+    expect(real.code, real.stderr).toBe(1);
+    expect(dry.stdout).not.toMatch(/would go to/);
+    expect(await snapshot(root)).toEqual(before);
+  }
+
+  it('unsubscribes recorded under another STORYLINE_SECRET', async () => {
+    const { root, addresses } = await sendFixture(3);
+    await appendSuppression(
+      root,
+      suppressionFor(addresses[0] ?? '', 'unsubscribed', 'an-older-secret-0123456789', new Date()),
+    );
+    await bothRefuse(root, { STORYLINE_SECRET: secret }, /another STORYLINE_SECRET/);
+  });
+
+  it('an SMTP send without a way to unsubscribe', async () => {
+    const { root } = await sendFixture(3);
+    const configPath = path.join(root, 'storyline.config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    delete config.unsubscribe;
+    await writeFile(configPath, JSON.stringify(config));
+    await bothRefuse(
+      root,
+      { STORYLINE_SECRET: secret, SMTP_URL: 'smtp://127.0.0.1:1' },
+      /neither `unsubscribe.url` nor `unsubscribe.mailto`/,
+    );
+  });
+
+  it('the example list through a relay that is not on loopback', async () => {
+    const { root } = await sendFixture(3);
+    await rm(path.join(root, 'subscribers.csv'));
+    await bothRefuse(
+      root,
+      { STORYLINE_SECRET: secret, SMTP_URL: 'smtp://u:p@relay.storyline-test.invalid:587' },
+      /refusing to mail the example list subscribers\.example\.csv/,
+    );
+  });
+
+  it('a DKIM key that does not parse', async () => {
+    const { root } = await sendFixture(3);
+    await bothRefuse(
+      root,
+      {
+        STORYLINE_SECRET: secret,
+        DKIM_PRIVATE_KEY:
+          '-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASC -----END PRIVATE KEY-----',
+        DKIM_SELECTOR: 'test',
+        DKIM_DOMAIN: 'example.org',
+      },
+      /DKIM_PRIVATE_KEY does not parse/,
+    );
   });
 });

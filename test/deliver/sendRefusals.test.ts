@@ -106,8 +106,33 @@ describe('a relay that refuses us, not the recipients', () => {
       STORYLINE_SECRET: secret,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Stopped \(|deferred after temporary failures/);
+    // Whether it stops or defers, the reason is named: the refused connection.
+    expect(result.stderr).toMatch(
+      /(Stopped \(|deferred after temporary failures \(last: )[^)\n]*ECONNREFUSED[^)\n]*\)/,
+    );
     expect((await journal(root)).some((e) => e.status === 'sent')).toBe(false);
+  });
+
+  it('says a relay host that does not resolve cannot be resolved, and stops', {
+    timeout: 60_000,
+  }, async () => {
+    const { root } = await sendFixture(3);
+    // `.invalid` never resolves (RFC 2606): no relay is ever reached.
+    const result = await sendInProcess(root, {
+      ...process.env,
+      SMTP_URL: 'smtp://newsroom:S3cret-p4ss@relay.storyline-test.invalid:587',
+      STORYLINE_SECRET: secret,
+    });
+    expect(result.code).toBe(1);
+    // ENOTFOUND from a resolver that answers; EAI_AGAIN where none can be reached.
+    expect(result.stderr).toMatch(
+      /Stopped \(cannot resolve host relay\.storyline-test\.invalid \((ENOTFOUND|EAI_AGAIN)\): check SMTP_URL\)/,
+    );
+    expect(result.stderr).not.toContain('deferred after temporary failures');
+    expect(result.stderr).not.toContain('S3cret-p4ss');
+    expect((await journal(root)).some((e) => e.status === 'sent' || e.status === 'failed')).toBe(
+      false,
+    );
   });
 });
 

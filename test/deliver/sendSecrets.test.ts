@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
@@ -91,5 +91,70 @@ describe('secrets', () => {
     } finally {
       await sink.close();
     }
+  });
+});
+
+describe('a DKIM key that does not parse', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const lines = pem.trim().split('\n');
+  const broken = {
+    'pasted on one line': lines.join(' '),
+    'missing a line': lines.filter((_, i) => i !== 5).join('\n'),
+  };
+
+  for (const [how, key] of Object.entries(broken)) {
+    it(`stops send before any message when the key is ${how}, saying how to fix it`, async () => {
+      const sink = await startSmtpSink();
+      const { root } = await sendFixture(5);
+      try {
+        const result = await runCli(['send'], {
+          cwd: root,
+          env: {
+            SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+            STORYLINE_SECRET: secret,
+            DKIM_PRIVATE_KEY: key,
+            DKIM_SELECTOR: 'test',
+            DKIM_DOMAIN: 'example.org',
+          },
+        });
+        expect(result.code, result.stderr).toBe(1);
+        expect(sink.messages).toHaveLength(0);
+        expect(result.stderr).toMatch(/DKIM_PRIVATE_KEY does not parse/);
+        expect(result.stderr).toMatch(/BEGIN PRIVATE KEY.*line break.*one line/);
+        // Not one line of the key's base64 is printed.
+        for (const line of lines.slice(1, -1))
+          expect(result.stdout + result.stderr).not.toContain(line);
+        expect((await listFiles(root)).filter((f) => f.endsWith('deliveries.jsonl'))).toEqual([]);
+      } finally {
+        await sink.close();
+      }
+    });
+  }
+});
+
+describe('output that would quote a secret', () => {
+  it('shows *** where a message quotes STORYLINE_SECRET or the SMTP password', async () => {
+    const { root } = await sendFixture(1);
+    const storylineSecret = 'quoted-storyline-secret-0123';
+    // Front matter fields named after the secrets: `check` quotes unknown field names.
+    await writeFile(
+      path.join(root, 'updates', '2014-02-10-second-round-geneva.md'),
+      `---\ndate: 2014-02-10\n${storylineSecret}: 1\n${password}: 2\n---\n\nThe second round opened.\n`,
+    );
+    const result = await runCli(['check'], {
+      cwd: root,
+      env: {
+        STORYLINE_SECRET: storylineSecret,
+        SMTP_URL: `smtp://${user}:${password}@127.0.0.1:2525`,
+      },
+    });
+    expect(result.code).toBe(1);
+    // The messages are there, with the names replaced.
+    expect(result.stdout + result.stderr).toMatch(
+      /Unexpected field `\*\*\*`[^\n]*\n[^\n]*Unexpected field `\*\*\*`/,
+    );
+    const secrets = { password, STORYLINE_SECRET: storylineSecret };
+    expect(secretsIn(result.stdout + result.stderr, secrets)).toEqual([]);
   });
 });

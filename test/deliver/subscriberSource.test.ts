@@ -56,4 +56,20 @@ describe('which subscriber list is mailed', () => {
       `Unexpected missing subscriber list, expected \`${path.join(root, 'subscribers.csv')}\` or \`${path.join(root, 'subscribers.example.csv')}\`; create subscribers.csv with an \`email\` column, or pass --subscribers FILE or set STORYLINE_SUBSCRIBERS`,
     );
   });
+
+  it('says what a list asked for is when it is not a file: a directory, a device', async () => {
+    const root = await fixture({ 'lists/readme.txt': '' });
+    const folder = path.join(root, 'lists');
+    await expect(resolveSubscriberSource({ root, flag: folder, env: {} })).rejects.toThrow(
+      `Unexpected \`${folder}\` (from --subscribers): it is a directory, expected a CSV file with an \`email\` column; check the path`,
+    );
+    await expect(
+      resolveSubscriberSource({ root, env: { STORYLINE_SUBSCRIBERS: folder } }),
+    ).rejects.toThrow(
+      `Unexpected \`${folder}\` (from STORYLINE_SUBSCRIBERS): it is a directory, expected a CSV file with an \`email\` column; check the path or unset the variable`,
+    );
+    await expect(resolveSubscriberSource({ root, flag: '/dev/null', env: {} })).rejects.toThrow(
+      'Unexpected `/dev/null` (from --subscribers): it is not a regular file (a character device), expected a CSV file',
+    );
+  });
 });

@@ -27,7 +27,10 @@ describe('storyline unsubscribe', () => {
     expect(JSON.parse(list)).toMatchObject({ reason: 'unsubscribed' });
 
     // The same address again, by address this time (any case): nothing changes.
-    const again = await runCli(['unsubscribe', leaving.toUpperCase()], { cwd: root, env });
+    const again = await runCli(['unsubscribe', '--address', leaving.toUpperCase()], {
+      cwd: root,
+      env,
+    });
     expect(again.stdout).toBe('Already unsubscribed: nothing changed\n');
     expect(await readFile(path.join(root, 'archive/suppressions.jsonl'), 'utf8')).toBe(list);
 
@@ -55,7 +58,10 @@ describe('storyline unsubscribe', () => {
     expect(bad.stderr).toBe(
       'storyline unsubscribe: Unexpected token that does not verify, expected the `token` value from an unsubscribe link made with this STORYLINE_SECRET\n',
     );
-    const malformed = await runCli(['unsubscribe', 'not@an address'], { cwd: root, env });
+    const malformed = await runCli(['unsubscribe', '--address', 'not@an address'], {
+      cwd: root,
+      env,
+    });
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toBe(
       'storyline unsubscribe: Unexpected address, expected one such as reader@example.org\n',
@@ -63,5 +69,27 @@ describe('storyline unsubscribe', () => {
     const missing = await runCli(['unsubscribe'], { cwd: root, env });
     expect(missing.code).toBe(2);
     await expect(readFile(path.join(root, 'archive/suppressions.jsonl'), 'utf8')).rejects.toThrow();
+  });
+
+  it('takes a plain address only with --address: without it, a usage error that says so', async () => {
+    const { root, addresses } = await sendFixture(2);
+    const [victim = ''] = addresses;
+    const byAddress = await runCli(['unsubscribe', victim], { cwd: root, env });
+    expect(byAddress.code).toBe(2);
+    expect(byAddress.stderr).toMatch(
+      /^storyline unsubscribe: Unexpected address, expected the token from an unsubscribe link; to unsubscribe an address yourself, pass it with --address\n/,
+    );
+    // Not echoed: this may run where others read the log.
+    expect(byAddress.stderr).not.toContain(victim);
+    const both = await runCli(
+      ['unsubscribe', '--address', victim, createUnsubscribeToken(victim, secret)],
+      { cwd: root, env },
+    );
+    expect(both.code).toBe(2);
+    await expect(readFile(path.join(root, 'archive/suppressions.jsonl'), 'utf8')).rejects.toThrow();
+
+    const sent = await sendInProcess(root, { ...process.env, ...env });
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/suppressed +0\n/);
   });
 });

@@ -1,11 +1,15 @@
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxTransport } from '../../src/deliver/transports/outboxTransport.js';
 import { PreviewModel } from '../../src/preview/PreviewModel.js';
-import { type PreviewServer, startPreviewServer } from '../../src/preview/previewServer.js';
+import {
+  maxEventClients,
+  type PreviewServer,
+  startPreviewServer,
+} from '../../src/preview/previewServer.js';
 import { previewTestSend } from '../../src/preview/previewTestSend.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { sampleFixture } from '../helpers/fixture.js';
@@ -27,7 +31,7 @@ function rawGet(url: string, rawPath: string): Promise<number> {
   });
 }
 
-async function startPreview(): Promise<{
+async function startPreview(logs: string[] = []): Promise<{
   root: string;
   server: PreviewServer;
   outbox: string;
@@ -40,6 +44,7 @@ async function startPreview(): Promise<{
     model,
     host: '127.0.0.1',
     port: 0,
+    log: (line) => logs.push(line),
     testSend: previewTestSend(model, {
       transport: () => outboxTransport(outbox),
       token: () => 'test',
@@ -47,6 +52,32 @@ async function startPreview(): Promise<{
     }),
   });
   return { root, server, outbox, model };
+}
+
+/** A request with the given headers; resolves with the response once its headers arrive. */
+function requestTo(
+  url: string,
+  options: { path: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<IncomingMessage> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { hostname, port, agent: false, method: options.method ?? 'GET', ...options },
+      resolve,
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+async function statusOf(
+  url: string,
+  options: Parameters<typeof requestTo>[1],
+): Promise<{ status: number; body: string }> {
+  const response = await requestTo(url, options);
+  let body = '';
+  for await (const chunk of response) body += chunk;
+  return { status: response.statusCode ?? 0, body };
 }
 
 describe('preview re-rendering', () => {
@@ -129,12 +160,117 @@ describe('preview server safety', () => {
     }
   });
 
+  it('answers a host name that only starts like a loopback address with 4xx, test sends included', async () => {
+    const { server, outbox } = await startPreview();
+    try {
+      for (const host of ['127.evil.example', '127.0.0.1.nip.io', 'localhost.evil.example']) {
+        for (const path of ['/', '/api/state', '/api/view', '/email.txt']) {
+          const { status, body } = await statusOf(server.url, {
+            path,
+            headers: { host: `${host}:${new URL(server.url).port}` },
+          });
+          expect(status, `${host} ${path}`).toBe(421);
+          expect(body).not.toContain('Geneva');
+        }
+        const send = await statusOf(server.url, {
+          path: '/api/test-send',
+          method: 'POST',
+          headers: { host, 'content-type': 'application/json' },
+          body: JSON.stringify({ to: 'victim@example.org' }),
+        });
+        expect(send.status, host).toBe(421);
+      }
+      // The loopback names themselves still work.
+      for (const host of ['127.0.0.1', 'localhost', '[::1]'])
+        expect((await statusOf(server.url, { path: '/api/state', headers: { host } })).status).toBe(
+          200,
+        );
+      await expect(readdir(outbox)).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a test send from the null origin with 403, not a crash', async () => {
+    const logs: string[] = [];
+    const { server, outbox } = await startPreview(logs);
+    try {
+      for (const origin of ['null', 'not a url', 'file:///etc/passwd']) {
+        const { status, body } = await statusOf(server.url, {
+          path: '/api/test-send',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin },
+          body: JSON.stringify({ to: 'victim@example.org' }),
+        });
+        expect(status, origin).toBe(403);
+        expect(body).not.toMatch(/at |Error/);
+      }
+      expect(logs.join('\n')).not.toMatch(/Invalid URL|stack|at /);
+      await expect(readdir(outbox)).rejects.toThrow();
+      // The preview page's own origin may.
+      const own = await statusOf(server.url, {
+        path: '/api/test-send',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: new URL(server.url).origin },
+        body: JSON.stringify({ to: 'writer@example.org' }),
+      });
+      expect(own.status, own.body).toBe(200);
+      expect(await readdir(outbox)).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it(`keeps at most ${maxEventClients} live-reload streams open and answers the next with 503`, async () => {
+    const { server } = await startPreview();
+    const open: IncomingMessage[] = [];
+    try {
+      for (let i = 0; i < maxEventClients; i++) {
+        const response = await requestTo(server.url, { path: '/events' });
+        open.push(response);
+        expect(response.statusCode).toBe(200);
+      }
+      const refused = await requestTo(server.url, { path: '/events' });
+      refused.destroy();
+      expect(refused.statusCode).toBe(503);
+      // A closed tab frees its place.
+      open.pop()?.destroy();
+      await expect
+        .poll(async () => {
+          const response = await requestTo(server.url, { path: '/events' });
+          if (response.statusCode === 200) open.push(response);
+          else response.resume();
+          return response.statusCode;
+        })
+        .toBe(200);
+    } finally {
+      for (const response of open) response.destroy();
+      await server.close();
+    }
+  });
+
+  it('may not be framed by another page', async () => {
+    const { server } = await startPreview();
+    try {
+      for (const path of ['/', '/email.html', '/api/state']) {
+        const response = await fetch(new URL(path, server.url));
+        await response.arrayBuffer();
+        expect(response.headers.get('content-security-policy'), path).toContain(
+          "frame-ancestors 'none'",
+        );
+        expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('serves the email with a policy that lets it load nothing from the network', async () => {
     const { server } = await startPreview();
     try {
       const response = await fetch(new URL('/email.html', server.url));
       expect(response.headers.get('content-security-policy')).toBe(
-        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'",
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'; frame-ancestors 'none'",
       );
       const html = await response.text();
       expect(html).toContain('src="/site/images/geneva-ii-talks.png"');

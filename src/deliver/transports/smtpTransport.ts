@@ -1,5 +1,6 @@
 import DKIM from 'nodemailer/lib/dkim';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { isLoopback } from '../../util/isLoopback.js';
 import type { DkimOptions, Transport } from './Transport.js';
 
 export interface SmtpOptions {
@@ -8,12 +9,6 @@ export interface SmtpOptions {
   /** Milliseconds to wait for a connection, a greeting or a reply. */
   timeoutMs?: number | undefined;
   dkim?: DkimOptions | undefined;
-}
-
-/** Hosts where mail may travel without TLS: it never leaves the machine. */
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** `SMTP_URL` as a URL, or an error that says how to fix it (and never quotes it). */
@@ -25,6 +20,26 @@ export function parseSmtpUrl(value: string): URL {
       'SMTP_URL is not a valid URL, expected smtps://user:password@host:465 or smtp://user:password@host:587; percent-encode special characters in the user and password (# as %23, @ as %40, / as %2F)',
     );
   }
+}
+
+/**
+ * How a connection to the relay is secured: smtps is TLS from the start;
+ * smtp must upgrade with STARTTLS before anything (the login above all) is
+ * sent, unless the relay is a loopback literal, where mail never leaves the
+ * machine. nodemailer enforces `requireTLS` before it logs in. Pure.
+ */
+export function relaySecurity(url: URL): {
+  secure: boolean;
+  requireTLS: boolean;
+  ignoreTLS: boolean;
+} {
+  const loopback = isLoopback(url.hostname);
+  const smtp = url.protocol === 'smtp:';
+  return {
+    secure: url.protocol === 'smtps:',
+    requireTLS: smtp && !loopback,
+    ignoreTLS: smtp && loopback,
+  };
 }
 
 /** `smtp://host:port`, without user or password, for messages and logs. */
@@ -49,14 +64,11 @@ export function smtpTransport(options: SmtpOptions): Transport {
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new Error(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`);
   }
-  const loopback = isLoopback(url.hostname);
   const timeout = options.timeoutMs ?? 30_000;
   const connectionOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
-    secure: url.protocol === 'smtps:',
-    requireTLS: !loopback && url.protocol === 'smtp:',
-    ignoreTLS: loopback && url.protocol === 'smtp:',
+    ...relaySecurity(url),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

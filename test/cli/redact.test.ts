@@ -1,0 +1,53 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { redactingStream, secretsIn } from '../../src/cli/redact.js';
+
+/** A stream that keeps what reaches it, as the terminal or a CI log would. */
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+const password = 'S3cret-p4ss-word-123';
+const env = {
+  SMTP_URL: `smtps://newsroom:${encodeURIComponent(password)}@smtp.example.net:465`,
+  STORYLINE_SECRET: 'storyline-secret-0123456789',
+};
+
+describe('redactingStream', () => {
+  it('replaces the SMTP URL, its password and STORYLINE_SECRET in what is written', async () => {
+    const out = sink();
+    const stream = redactingStream(out.stream, secretsIn(env));
+    stream.write(`connecting to ${env.SMTP_URL}\n`);
+    stream.write(`login failed for newsroom with ${password}\n`);
+    stream.write(`key ${env.STORYLINE_SECRET} is too short\n`);
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(out.text()).toBe(
+      'connecting to ***\nlogin failed for newsroom with ***\nkey *** is too short\n',
+    );
+  });
+
+  it('redacts a secret written as bytes, not only as a string', async () => {
+    const out = sink();
+    const stream = redactingStream(out.stream, secretsIn(env));
+    stream.write(Buffer.from(`password ${password}\n`));
+    stream.write(new TextEncoder().encode(`secret ${env.STORYLINE_SECRET}\n`));
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(out.text()).toBe('password ***\nsecret ***\n');
+  });
+
+  it('passes other output through as it is', async () => {
+    const out = sink();
+    const stream = redactingStream(out.stream, secretsIn(env));
+    stream.write('Sending 2014-02-10 via smtps://smtp.example.net:465\n');
+    stream.write(Buffer.from('bytes ✓\n'));
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(out.text()).toBe('Sending 2014-02-10 via smtps://smtp.example.net:465\nbytes ✓\n');
+  });
+});
