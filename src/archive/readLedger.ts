@@ -1,7 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { readFileNoFollow } from '../util/openNoFollow.js';
+import { UnsafePathError } from '../util/UnsafePathError.js';
 import { archiveDir } from './archivePaths.js';
 import { addCounts, type EditionRecord, type ShardStatus } from './EditionRecord.js';
 
@@ -30,7 +32,10 @@ export async function readLedger(root: string): Promise<LedgerResult> {
   const files: VFile[] = [];
   let names: string[];
   try {
-    const entries = await readdir(archiveDir(root), { withFileTypes: true });
+    // A linked archive is never read (reportArchiveLinks reports it): as if there were none.
+    const entries = (await lstat(archiveDir(root))).isSymbolicLink()
+      ? []
+      : await readdir(archiveDir(root), { withFileTypes: true });
     names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -92,8 +97,10 @@ async function fromShards(dir: string, files: VFile[]): Promise<EditionRecord | 
 async function readJson<T>(filePath: string, files: VFile[]): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(filePath, 'utf8');
+    text = await readFileNoFollow(filePath);
   } catch (error) {
+    // A link is refused unread; reportArchiveLinks reports it.
+    if (error instanceof UnsafePathError) return undefined;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }

@@ -13,10 +13,11 @@ import { readSubscribers } from '../deliver/readSubscribers.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
+import { sendWritePaths } from '../deliver/sendWritePaths.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { readSuppressions } from '../deliver/suppressions.js';
 import { describeSmtpUrl, isLoopback, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
-import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { outboxDir, transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
@@ -25,6 +26,7 @@ import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { loadTemplate } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { refusedWrite } from '../util/assertWritableInsideRoot.js';
 
 export interface SendCommandOptions {
   root: string;
@@ -113,6 +115,16 @@ export async function deliver(
     err(
       `Nothing was sent: refusing to mail the example list ${path.basename(source.path)} through ${describeSmtpUrl(relay)}; give the real list with --subscribers, STORYLINE_SUBSCRIBERS (in CI, the SUBSCRIBERS_CSV secret) or subscribers.csv`,
     );
+    return 1;
+  }
+  // Before anything is read or sent: a write refused half-way through would
+  // leave recipients mailed and not journaled.
+  const refused = await refusedWrite(project.root, [
+    ...sendWritePaths(project.root, edition.id, options.shard),
+    ...(relay ? [] : [path.join(outboxDir(project.root), edition.id)]),
+  ]);
+  if (refused) {
+    err(`Nothing was sent: ${refused.message}`);
     return 1;
   }
   const listFile = new VFile({ path: source.path });
@@ -218,6 +230,14 @@ async function sendTest(
   io: Io,
 ): Promise<number> {
   if (addressProblem(to)) throw new UsageError(`--to takes one address such as you@example.org`);
+  const refused = io.env.SMTP_URL?.trim()
+    ? undefined
+    : await refusedWrite(project.root, [path.join(outboxDir(project.root), 'test')]);
+  if (refused) {
+    io.stderr.write(`Nothing was sent: ${refused.message}
+`);
+    return 1;
+  }
   const transport = transportFromEnv(io.env, project.root, 'test');
   try {
     await sendTestCopy({

@@ -1,13 +1,7 @@
-import {
-  closeSync,
-  fdatasyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, readFileSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { openNoFollowSync, readFileNoFollowSync } from '../util/openNoFollow.js';
 
 /**
  * `sending` is written before a message is handed to the transport; the
@@ -66,8 +60,9 @@ export class Journal {
 
   static async open(filePath: string): Promise<Journal> {
     await mkdir(path.dirname(filePath), { recursive: true });
-    const fd = openSync(filePath, 'a+');
-    const text = readFileSync(filePath, 'utf8');
+    // An append follows a link: a committed deliveries.jsonl -> ~/.bashrc is refused.
+    const fd = openNoFollowSync(filePath, 'a+');
+    const text = readFileSync(fd, 'utf8');
     const end = text.lastIndexOf('\n') + 1;
     // A crash can cut the last line short; drop it so the next append starts clean.
     if (end < text.length) ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
@@ -78,7 +73,7 @@ export class Journal {
   static peek(filePath: string): Map<string, JournalEntry> {
     let text = '';
     try {
-      text = readFileSync(filePath, 'utf8');
+      text = readFileNoFollowSync(filePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }

@@ -1,5 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { VFile } from 'vfile';
 import {
   editionDir,
@@ -18,6 +17,8 @@ import {
 } from '../archive/EditionRecord.js';
 import type { Config } from '../config/configSchema.js';
 import type { Rendered } from '../render/Rendered.js';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
+import { readFileNoFollow } from '../util/openNoFollow.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { acquireLock } from './acquireLock.js';
 import { addressHash, inShard } from './addressHash.js';
@@ -27,6 +28,7 @@ import { messageIdFor } from './messageIdFor.js';
 import { rateLimiter, sleep } from './rateLimiter.js';
 import { prepareRawMessage } from './rawMessage.js';
 import { readSubscribers, type Subscriber } from './readSubscribers.js';
+import { sendLockPath, sendWritePaths } from './sendWritePaths.js';
 import { appendSuppression, readSuppressions, suppressionFor } from './suppressions.js';
 import type { Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
@@ -118,15 +120,9 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
   const { edition } = rendered;
   const startedAt = options.now();
   const started = performance.now();
-  const release = await acquireLock(
-    path.join(
-      root,
-      '.storyline',
-      'locks',
-      `${edition.id}${shard ? `.${shard.index}-of-${shard.count}` : ''}.lock`,
-    ),
-    startedAt,
-  );
+  for (const filePath of sendWritePaths(root, edition.id, shard))
+    await assertWritableInsideRoot(root, filePath);
+  const release = await acquireLock(sendLockPath(root, edition.id, shard), startedAt);
   let journal: Journal | undefined;
   try {
     const ours = (s: Subscriber) => inShard(s.email, secret, shard);
@@ -497,7 +493,7 @@ async function recordEnd(
 
 async function readJsonFile<T>(filePath: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(filePath, 'utf8')) as T;
+    return JSON.parse(await readFileNoFollow(filePath)) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
