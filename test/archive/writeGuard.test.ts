@@ -170,4 +170,37 @@ describe('writes never leave the content root', () => {
     ).rejects.toThrow('updates is a link to a folder outside the content root');
     expect(await snapshot(outside)).toEqual(before);
   });
+
+  it('a test copy is never written through a linked outbox folder', async () => {
+    const outside = await outsideFolder();
+    const before = await snapshot(outside);
+    const root = await sampleWithLink('.storyline/outbox/test', outside);
+
+    const result = await runCli(['send', '--root', root, '--to', 'me@example.org'], {
+      env: publishEnv,
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'Nothing was sent: .storyline/outbox/test is a link to a folder',
+    );
+    expect(await snapshot(outside)).toEqual(before);
+  });
+
+  it('preview --screenshot inside the root never writes through a link out of it', async () => {
+    const outside = await outsideFolder();
+    const before = await snapshot(outside);
+    const root = await sampleWithLink('shots', outside);
+
+    const result = await runCli(
+      ['preview', '--root', root, '--screenshot', path.join(root, 'shots')],
+      {
+        env: { ...publishEnv, STORYLINE_CHROMIUM: '' },
+      },
+    );
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('shots is a link to a folder outside the content root');
+    expect(await snapshot(outside)).toEqual(before);
+  });
 });
