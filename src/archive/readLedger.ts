@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { z } from 'zod';
@@ -33,7 +33,10 @@ export async function readLedger(root: string): Promise<LedgerResult> {
   const files: VFile[] = [];
   let names: string[];
   try {
-    const entries = await readdir(archiveDir(root), { withFileTypes: true });
+    // A linked archive is never read (reportArchiveLinks reports it): as if there were none.
+    const entries = (await lstat(archiveDir(root))).isSymbolicLink()
+      ? []
+      : await readdir(archiveDir(root), { withFileTypes: true });
     names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

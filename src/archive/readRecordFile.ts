@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
 import type { Point } from 'unist';
 import { VFile } from 'vfile';
@@ -6,6 +5,8 @@ import { location } from 'vfile-location';
 import type { z } from 'zod';
 import { describeSchemaIssue } from '../diagnostics/describeSchemaIssue.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { readFileNoFollow } from '../util/openNoFollow.js';
+import { UnsafePathError } from '../util/UnsafePathError.js';
 
 export type RecordFile<T> =
   /** The file holds a valid record. */
@@ -16,7 +17,7 @@ export type RecordFile<T> =
 /**
  * Read a JSON record storyline wrote into `archive/` (edition.json, a shard
  * status file) through its schema. Returns undefined when the file does not
- * exist. A file that is not JSON or does not match is an error on the file
+ * exist or is a symbolic link (never followed). A file that is not JSON or does not match is an error on the file
  * at the place of the first problem, never a crash further on.
  */
 export async function readRecordFile<T>(
@@ -25,8 +26,10 @@ export async function readRecordFile<T>(
 ): Promise<RecordFile<T> | undefined> {
   let text: string;
   try {
-    text = await readFile(filePath, 'utf8');
+    text = await readFileNoFollow(filePath);
   } catch (error) {
+    // A link is refused unread; reportArchiveLinks reports it.
+    if (error instanceof UnsafePathError) return undefined;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }

@@ -11,6 +11,7 @@ import type { Story } from '../content/Story.js';
 import { planEditionFromRecord } from '../edition/planEdition.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
 import { renderEdition } from '../render/renderEdition.js';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { writeIfChanged } from '../util/writeIfChanged.js';
 import { archiveDir, editionDir } from './archivePaths.js';
@@ -43,6 +44,7 @@ export async function writeArchive(
   const written: string[] = [];
   const files: VFile[] = [];
   const write = async (filePath: string, data: string | Uint8Array) => {
+    await assertWritableInsideRoot(root, filePath);
     if (await writeIfChanged(filePath, data)) written.push(path.relative(root, filePath));
   };
 

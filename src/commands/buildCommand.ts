@@ -15,6 +15,7 @@ import { loadProject } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { loadTemplate } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 
 export interface BuildOptions {
@@ -92,16 +93,22 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const built: BuiltEdition[] = [];
   for (const item of rendered)
-    built.push(await writeEditionFiles(item, options.out, project.config, options.now));
+    built.push(
+      await writeEditionFiles(item, options.out, project.config, options.now, project.root),
+    );
   return { status: 'built', editions: built, problems };
 }
 
-/** Write one rendered edition's build files into `<out>/<edition-id>/`. */
+/**
+ * Write one rendered edition's build files into `<out>/<edition-id>/`,
+ * never through a link out of the content `root` when `out` is inside it.
+ */
 export async function writeEditionFiles(
   rendered: Rendered,
   out: string,
   config: Config,
   now: Date,
+  root: string,
 ): Promise<BuiltEdition> {
   const { edition } = rendered;
   const dir = path.join(out, edition.id);
@@ -114,6 +121,8 @@ export async function writeEditionFiles(
     eml: eml.length,
   };
   const summary = { ...describeEdition(edition), sizes };
+  const names = ['email.html', 'email.txt', 'email.mjml', 'message.eml', 'edition.json'];
+  for (const name of names) await assertWritableInsideRoot(root, path.join(dir, name));
   await writeFileAtomic(path.join(dir, 'email.html'), message.html);
   await writeFileAtomic(path.join(dir, 'email.txt'), message.text);
   await writeFileAtomic(path.join(dir, 'email.mjml'), rendered.mjml);

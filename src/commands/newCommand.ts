@@ -7,6 +7,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { parseStoryDate } from '../content/parseStoryDate.js';
 import { slugForHeadline } from '../content/slugForHeadline.js';
 import { zonedDay } from '../content/zonedTime.js';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 
 export interface NewUpdateOptions {
   root: string;
@@ -45,6 +46,7 @@ export async function newUpdate(options: NewUpdateOptions): Promise<string> {
   const day = options.date ?? zonedDay(options.now.getTime(), options.timeZone);
   const dir = path.join(options.root, 'updates');
   const filePath = path.join(dir, `${day}-${slugForHeadline(options.headline)}.md`);
+  await assertWritableInsideRoot(options.root, filePath);
   await mkdir(dir, { recursive: true });
   try {
     await writeFile(filePath, updateTemplate(day, options.headline), { flag: 'wx' });

@@ -8,7 +8,8 @@ import { chromiumInstallHint, findChromium } from '../preview/findChromium.js';
 import { PreviewModel } from '../preview/PreviewModel.js';
 import { startPreviewServer } from '../preview/previewServer.js';
 import { previewTestSend } from '../preview/previewTestSend.js';
-import { takeScreenshots } from '../preview/takeScreenshots.js';
+import { screenshotViews, takeScreenshots } from '../preview/takeScreenshots.js';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { isLoopback } from '../util/isLoopback.js';
 
 export const defaultPreviewPort = 4321;
@@ -21,6 +22,10 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   const model = new PreviewModel(root, io.now);
 
   if (typeof values.screenshot === 'string') {
+    const dir = path.resolve(io.cwd, values.screenshot);
+    // The browser writes the files: check where they go before it starts.
+    for (const view of screenshotViews)
+      await assertWritableInsideRoot(root, path.join(dir, view.file));
     const executablePath = findChromium(io.env);
     if (!executablePath) {
       io.stderr.write(`${chromiumInstallHint}\n`);
@@ -34,7 +39,6 @@ export async function run({ values, io }: CommandContext): Promise<number> {
         io.stderr.write('No screenshots: the email cannot be rendered until these are fixed\n');
         return 1;
       }
-      const dir = path.resolve(io.cwd, values.screenshot);
       const files = await takeScreenshots({
         url: server.url,
         edition: view.id,

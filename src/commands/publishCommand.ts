@@ -4,11 +4,13 @@ import { writeArchive } from '../archive/writeArchive.js';
 import type { CommandContext } from '../cli/commandTable.js';
 import type { Io } from '../cli/Io.js';
 import { secretFromEnv } from '../deliver/secret.js';
+import { sendWritePaths } from '../deliver/sendWritePaths.js';
 import { outboxDir } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
+import { refusedWrite } from '../util/assertWritableInsideRoot.js';
 import { writeEditionFiles } from './buildCommand.js';
 import { check } from './checkCommand.js';
 import { deliver } from './sendCommand.js';
@@ -35,6 +37,16 @@ export async function publish(options: PublishOptions): Promise<number> {
   for (const problem of checked.problems) err(formatProblem(problem, io.cwd));
   if (!checked.ok || !checked.project.story) {
     err(`${checked.summary}\nNothing was sent or archived.`);
+    return 1;
+  }
+  // Before anything is built or sent: a write refused half-way through would
+  // leave recipients mailed and not journaled, or an archive half-written.
+  const refused = await refusedWrite(
+    checked.project.root,
+    publishWritePaths(checked.project.root, checked.pending?.edition.id, io.env),
+  );
+  if (refused) {
+    err(`${refused.message}\nNothing was sent or archived.`);
     return 1;
   }
   let code = 0;
@@ -69,6 +81,25 @@ export async function publish(options: PublishOptions): Promise<number> {
   return archive.files.length > 0 ? 1 : code;
 }
 
+/** The files a publish writes under the content root: the pending edition's, and the archive's own. */
+function publishWritePaths(
+  root: string,
+  editionId: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] {
+  const archive = path.join(root, 'archive');
+  const paths = ['index.html', 'feed.xml', 'feed.json'].map((name) => path.join(archive, name));
+  if (editionId === undefined) return paths;
+  return [
+    ...paths,
+    path.join(archive, editionId, 'index.html'),
+    path.join(archive, editionId, 'email.txt'),
+    path.join(root, '.storyline', 'build', editionId),
+    ...sendWritePaths(root, editionId),
+    ...(env.SMTP_URL?.trim() ? [] : [path.join(outboxDir(root), editionId)]),
+  ];
+}
+
 /** More editions than this in one run means something keeps re-planning: stop and look. */
 const maxEditionsPerRun = 20;
 
@@ -87,6 +118,7 @@ async function publishEdition(
     path.join(project.root, '.storyline', 'build'),
     project.config,
     io.now(),
+    project.root,
   );
   out(
     `Built ${path.relative(io.cwd, built.dir) || '.'}/ (HTML ${(built.sizes.html / 1024).toFixed(1)} KB)`,

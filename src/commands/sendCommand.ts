@@ -14,10 +14,11 @@ import { secretFromEnv } from '../deliver/secret.js';
 import { secretId } from '../deliver/secretId.js';
 import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
+import { sendWritePaths } from '../deliver/sendWritePaths.js';
 import { resolveSubscriberSource, type SubscriberSource } from '../deliver/subscriberSource.js';
 import { readSuppressions } from '../deliver/suppressions.js';
 import { describeSmtpUrl, parseSmtpUrl } from '../deliver/transports/smtpTransport.js';
-import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { outboxDir, transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
@@ -26,6 +27,7 @@ import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { loadTemplate } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { refusedWrite } from '../util/assertWritableInsideRoot.js';
 import { isLoopback } from '../util/isLoopback.js';
 
 export interface SendCommandOptions {
@@ -104,7 +106,7 @@ export async function deliver(
     flag: options.subscribers,
     env: io.env,
   });
-  const refusal = await refusalToSend(project, source, secret, io);
+  const refusal = await refusalToSend(project, source, secret, io, edition.id, options.shard);
   if (refusal) {
     err(`Nothing was sent: ${refusal}`);
     return 1;
@@ -209,6 +211,8 @@ async function refusalToSend(
   source: SubscriberSource,
   secret: string,
   io: Io,
+  editionId: string,
+  shard: Shard | undefined,
 ): Promise<string | undefined> {
   const { config } = project;
   const relay = io.env.SMTP_URL?.trim();
@@ -218,6 +222,13 @@ async function refusalToSend(
   if (source.origin === 'example' && relay && !isLoopback(parseSmtpUrl(relay).hostname)) {
     return `refusing to mail the example list ${path.basename(source.path)} through ${describeSmtpUrl(relay)}; give the real list with --subscribers, STORYLINE_SUBSCRIBERS (in CI, the SUBSCRIBERS_CSV secret) or subscribers.csv`;
   }
+  // Before anything is read or sent: a write refused half-way through would
+  // leave recipients mailed and not journaled.
+  const refused = await refusedWrite(project.root, [
+    ...sendWritePaths(project.root, editionId, shard),
+    ...(relay ? [] : [path.join(outboxDir(project.root), editionId)]),
+  ]);
+  if (refused) return refused.message;
   const suppressions = await readSuppressions(project.root, secret);
   for (const line of suppressions.warnings) io.stderr.write(`${line}\n`);
   if (suppressions.warnings.some((w) => w.includes('another STORYLINE_SECRET'))) {
@@ -234,6 +245,14 @@ async function sendTest(
   io: Io,
 ): Promise<number> {
   if (addressProblem(to)) throw new UsageError(`--to takes one address such as you@example.org`);
+  const refused = io.env.SMTP_URL?.trim()
+    ? undefined
+    : await refusedWrite(project.root, [path.join(outboxDir(project.root), 'test')]);
+  if (refused) {
+    io.stderr.write(`Nothing was sent: ${refused.message}
+`);
+    return 1;
+  }
   const transport = transportFromEnv(io.env, project.root, 'test');
   try {
     await sendTestCopy({
@@ -265,7 +284,14 @@ async function dryRun(
     flag: options.subscribers,
     env: io.env,
   });
-  const refusal = await refusalToSend(project, source, secret, io);
+  const refusal = await refusalToSend(
+    project,
+    source,
+    secret,
+    io,
+    rendered.edition.id,
+    options.shard,
+  );
   if (refusal) {
     io.stderr.write(`Dry run: a send would refuse to start: ${refusal}\n`);
     return 1;

@@ -1,14 +1,8 @@
-import {
-  closeSync,
-  fdatasyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describeSchemaIssue } from '../diagnostics/describeSchemaIssue.js';
+import { openNoFollowSync, readFileNoFollowSync } from '../util/openNoFollow.js';
 import { type JournalEntry, type JournalStatus, journalEntrySchema } from './journalEntrySchema.js';
 import { OtherSecretError } from './OtherSecretError.js';
 
@@ -60,7 +54,8 @@ export class Journal {
     const text = readJournalText(filePath);
     const end = text.lastIndexOf('\n') + 1;
     const parsed = parseJournal(text.slice(0, end), key, filePath);
-    const fd = openSync(filePath, 'a+');
+    // An append follows a link: a committed deliveries.jsonl -> ~/.bashrc is refused.
+    const fd = openNoFollowSync(filePath, 'a+');
     // A crash can cut the last line short; drop it so the next append starts clean.
     if (end < text.length) ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
     return new Journal(filePath, key, fd, parsed);
@@ -142,7 +137,7 @@ interface ParsedJournal {
 
 function readJournalText(filePath: string): string {
   try {
-    return readFileSync(filePath, 'utf8');
+    return readFileNoFollowSync(filePath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw error;

@@ -22,6 +22,7 @@ import { readRecordFile } from '../archive/readRecordFile.js';
 import { shardStatusSchema } from '../archive/shardStatusSchema.js';
 import type { Config } from '../config/configSchema.js';
 import type { Rendered } from '../render/Rendered.js';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { acquireLock } from './acquireLock.js';
 import { addressHash, inShard } from './addressHash.js';
@@ -32,6 +33,7 @@ import { rateLimiter, sleep } from './rateLimiter.js';
 import { prepareRawMessage } from './rawMessage.js';
 import { readSubscribers, type Subscriber } from './readSubscribers.js';
 import { secretId } from './secretId.js';
+import { sendLockPath, sendWritePaths } from './sendWritePaths.js';
 import { appendSuppression, readSuppressions, suppressionFor } from './suppressions.js';
 import type { Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
@@ -128,15 +130,9 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
   const { edition } = rendered;
   const startedAt = options.now();
   const started = performance.now();
-  const release = await acquireLock(
-    path.join(
-      root,
-      '.storyline',
-      'locks',
-      `${edition.id}${shard ? `.${shard.index}-of-${shard.count}` : ''}.lock`,
-    ),
-    startedAt,
-  );
+  for (const filePath of sendWritePaths(root, edition.id, shard))
+    await assertWritableInsideRoot(root, filePath);
+  const release = await acquireLock(sendLockPath(root, edition.id, shard), startedAt);
   let journal: Journal | undefined;
   try {
     const ours = (s: Subscriber) => inShard(s.email, secret, shard);

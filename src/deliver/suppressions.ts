@@ -1,5 +1,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
+import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
+import { openNoFollow } from '../util/openNoFollow.js';
 import { addressHash } from './addressHash.js';
 import { secretId } from './secretId.js';
 import { type SuppressionEntry, suppressionSchema } from './suppressionSchema.js';
@@ -68,7 +70,7 @@ export async function readSuppressions(root: string, secret: string): Promise<Re
   const warnings: string[] = [];
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(suppressionsPath(root), 'r');
+    handle = await openNoFollow(suppressionsPath(root), 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { hashes, warnings };
     throw error;
@@ -105,8 +107,9 @@ export async function readSuppressions(root: string, secret: string): Promise<Re
  */
 export async function appendSuppression(root: string, entry: Suppression): Promise<void> {
   const filePath = suppressionsPath(root);
+  await assertWritableInsideRoot(root, filePath);
   await mkdir(path.dirname(filePath), { recursive: true });
-  const handle = await open(filePath, 'a+');
+  const handle = await openNoFollow(filePath, 'a+');
   let created = false;
   try {
     const { size } = await handle.stat();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { EditionRecord } from '../archive/EditionRecord.js';
 import { readLedger } from '../archive/readLedger.js';
+import { reportArchiveLinks } from '../archive/reportArchiveLinks.js';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { loadStory } from '../content/loadStory.js';
@@ -28,11 +29,12 @@ export interface Project {
 export async function loadProject(root: string, now: Date): Promise<Project> {
   const absolute = path.resolve(root);
   const { config, file: configFile } = await loadConfig(absolute);
-  const [content, archive] = await Promise.all([
+  const [content, archive, archiveLinks] = await Promise.all([
     loadStory(absolute, { timeZone: config.timeZone, now }),
     readLedger(absolute),
+    reportArchiveLinks(absolute),
   ]);
-  const files = [configFile, ...content.files, ...archive.files];
+  const files = [configFile, ...content.files, ...archive.files, ...archiveLinks];
   const { sent, inProgress, editions } = archive.ledger;
   return {
     root: absolute,

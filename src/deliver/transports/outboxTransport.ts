@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { assertWritableInsideRoot } from '../../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../../util/writeFileAtomic.js';
 import type { DkimOptions, Transport } from './Transport.js';
 
@@ -12,7 +13,12 @@ import type { DkimOptions, Transport } from './Transport.js';
  */
 export function outboxTransport(
   dir: string,
-  options: { dkim?: DkimOptions | undefined; fileName?: (to: string) => string } = {},
+  options: {
+    dkim?: DkimOptions | undefined;
+    fileName?: (to: string) => string;
+    /** The content root `dir` is under: no message is written through a link out of it. */
+    root?: string;
+  } = {},
 ): Transport {
   const fileName =
     options.fileName ??
@@ -29,6 +35,7 @@ export function outboxTransport(
     async send(message) {
       const info = await stream.sendMail({ envelope: message.envelope, raw: message.raw });
       const filePath = path.join(dir, fileName(message.envelope.to[0] ?? 'unknown'));
+      if (options.root !== undefined) await assertWritableInsideRoot(options.root, filePath);
       await writeFileAtomic(filePath, info.message as Buffer);
       return { messageId: message.messageId, response: `written to ${filePath}` };
     },

@@ -22,5 +22,5 @@ export function transportFromEnv(
   const url = env.SMTP_URL?.trim();
   const dkim = dkimFromEnv(env);
   if (url) return smtpTransport({ url, dkim });
-  return outboxTransport(path.join(outboxDir(root), subfolder), { dkim });
+  return outboxTransport(path.join(outboxDir(root), subfolder), { dkim, root });
 }
