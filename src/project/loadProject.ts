@@ -7,6 +7,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { loadStory } from '../content/loadStory.js';
 import type { Story } from '../content/Story.js';
 import { hasErrors } from '../diagnostics/collectProblems.js';
+import { checkStorySize } from './checkStorySize.js';
 
 export interface Project {
   root: string;
@@ -32,6 +33,7 @@ export async function loadProject(root: string, now: Date): Promise<Project> {
     loadStory(absolute, { timeZone: config.timeZone, now }),
     readLedger(absolute),
   ]);
+  checkStorySize(absolute, content.files);
   const files = [configFile, ...content.files, ...archive.files];
   const { sent, inProgress, editions } = archive.ledger;
   return {
