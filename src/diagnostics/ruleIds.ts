@@ -28,6 +28,7 @@ export const ruleIds = [
   'image-alt',
   'unsafe-url',
   'raw-html',
+  'control-character',
   'nesting-depth',
   'table-size',
   'story-size',
