@@ -8,8 +8,11 @@
  */
 export const controlCharacter = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-/** The same, less tab and line feed, which a YAML block scalar may hold. */
-export const controlCharacterInText = /(?![\t\n])[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+/**
+ * The same, less tab and the line breaks (LF, and CR, which YAML also reads
+ * as a line break), which a YAML value may hold; headers collapse line breaks.
+ */
+export const controlCharacterInText = /(?![\t\n\r])[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 const controlCharacters = new RegExp(controlCharacter.source, 'gu');
 
