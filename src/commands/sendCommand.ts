@@ -73,8 +73,8 @@ export async function send(options: SendCommandOptions): Promise<number> {
   }
   const render = await renderForProject(project, edition, template);
   for (const problem of collectProblems(render.files)) err(formatProblem(problem, io.cwd));
-  if (!render.rendered) {
-    err('Nothing was sent: the template has problems');
+  if (!render.rendered || collectProblems(render.files).some((p) => p.fatal)) {
+    err('Nothing was sent: fix the problems above (storyline check lists them)');
     return 1;
   }
   const { secret, warning } = secretFromEnv(io.env);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { checkTreeDepth } from './checkTreeDepth.js';
 import { isBefore, isInFuture } from './compareStoryDates.js';
 import {
   fieldHints,
@@ -15,6 +16,7 @@ import { parseStoryDate } from './parseStoryDate.js';
 import { reportSchemaIssues } from './reportSchemaIssues.js';
 import type { BaseStory, Update } from './Story.js';
 import type { StoryDate } from './StoryDate.js';
+import { scanMarkdownLimits } from './scanMarkdownLimits.js';
 
 export interface ParseOptions {
   timeZone: string;
@@ -46,7 +48,11 @@ export function parseContentFile(
   kind: 'story' | 'update',
   options: ParseOptions,
 ): BaseStory | Update | undefined {
+  // Input that would crash the parser or the recursive walks after it, or
+  // keep them busy for minutes, is refused before it reaches them.
+  if (!scanMarkdownLimits(file)) return undefined;
   const tree = parseMarkdown(file);
+  if (!checkTreeDepth(file, tree)) return undefined;
   const frontMatter = parseFrontMatter(file, tree);
   if (frontMatter === 'absent') {
     const needs = kind === 'story' ? '`title:` and `published:`' : '`date:`';

@@ -3,6 +3,7 @@ import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { isMap, isPair, isScalar, parseDocument, visit, type Node as YamlNode } from 'yaml';
+import { codePointName, controlCharacterInText, printable } from '../diagnostics/printable.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import type { KeyPath, SourceLocator } from './SourceLocator.js';
 
@@ -95,6 +96,30 @@ export function parseFrontMatter(file: VFile, tree: Root): FrontMatter | 'absent
   });
   if (aliased) return undefined;
 
+  // Front matter becomes headers (the subject), feed entries and terminal
+  // output; a control character there is never meant and often invisible.
+  let controlled = false;
+  visit(doc, {
+    Scalar(_key, scalar) {
+      if (typeof scalar.value !== 'string') return;
+      const found = controlCharacterInText.exec(scalar.value);
+      if (!found) return;
+      controlled = true;
+      // At the character itself when it is in the source as it is, else
+      // (written as an escape such as `"\e"`) at the value.
+      const range = scalar.range;
+      const at = range ? source.slice(range[0], range[1]).search(controlCharacterInText) : -1;
+      const start = range ? range[0] + Math.max(at, 0) : undefined;
+      reportProblem(
+        file,
+        `Unexpected control character ${codePointName(found[0])} in front matter, expected printable text; delete it (most editors do not show it)`,
+        range && start !== undefined ? toPosition(at >= 0 ? [start, start + 1] : range) : position,
+        'control-character',
+      );
+    },
+  });
+  if (controlled) return undefined;
+
   const locator = yamlLocator(doc.contents, toPosition, position);
   if (doc.contents === null) return { data: {}, locator, position };
   if (!isMap(doc.contents)) {
@@ -165,6 +190,6 @@ function describeYamlError(code: string, message: string): string {
       if (/^Flow map/.test(message)) {
         return 'Unexpected end of line, expected `}` to close the mapping; put the value in quotes if `{` is part of the text';
       }
-      return `Unexpected YAML in front matter: ${message}`;
+      return `Unexpected YAML in front matter: ${printable(message)}`;
   }
 }

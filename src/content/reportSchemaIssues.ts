@@ -1,5 +1,6 @@
 import type { VFile } from 'vfile';
 import type { z } from 'zod';
+import { printable } from '../diagnostics/printable.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import { didYouMean } from './didYouMean.js';
 import type { KeyPath, SourceLocator } from './SourceLocator.js';
@@ -27,7 +28,7 @@ export function reportSchemaIssues(
 ): void {
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const name = `\`${path.join('.')}\``;
+    const name = `\`${printable(path.join('.'))}\``;
     const value = valueAt(data, path);
     switch (issue.code) {
       case 'unrecognized_keys': {
@@ -37,7 +38,7 @@ export function reportSchemaIssues(
           const list = known.map((k) => `\`${k}\``).join(', ');
           reportProblem(
             file,
-            `Unexpected field \`${[...path, key].join('.')}\` in ${context.where}, expected one of ${list}${guess ? `; did you mean \`${guess}\`?` : ''}`,
+            `Unexpected field \`${printable([...path, key].join('.'))}\` in ${context.where}, expected one of ${list}${guess ? `; did you mean \`${guess}\`?` : ''}`,
             locator.key([...path, key]),
             'unknown-field',
           );
@@ -120,7 +121,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'list';
   switch (typeof value) {
     case 'string':
-      return `\`${value.length > 40 ? `${value.slice(0, 40)}…` : value}\``;
+      return `\`${printable(value.length > 40 ? `${value.slice(0, 40)}…` : value)}\``;
     case 'number':
       return `number \`${value}\``;
     case 'boolean':

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
-import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
+import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import type { Config } from '../config/configSchema.js';
 import { escapeXml } from '../render/escapeXml.js';
@@ -59,11 +59,7 @@ export function prepareRawMessage(
     ...(config.replyTo ? [header('Reply-To', formatAddress(config.replyTo))] : []),
     header(
       'Subject',
-      encodeWords(
-        `${options.subjectPrefix ?? ''}${rendered.subject}`.replace(/[\r\n]+/g, ' '),
-        'Q',
-        52,
-      ),
+      encodeSubject(`${options.subjectPrefix ?? ''}${rendered.subject}`.replace(/[\r\n]+/g, ' ')),
     ),
     header('List-Id', encodeWords(listId(config), 'Q', 52)),
     header('MIME-Version', '1.0'),
@@ -156,6 +152,16 @@ function join(pieces: (Buffer | string)[]): Buffer {
 
 function encodeBody(text: string): string {
   return qpWrap(qpEncode(text.replace(/\r?\n/g, '\r\n')), 76);
+}
+
+/**
+ * The subject as header text that folds. `encodeWords` leaves ASCII as it is,
+ * and folding breaks only at spaces, so a long run without one would make a
+ * line past RFC 5322's 998 octets; such a subject is encoded whole, as
+ * encoded words short enough to fold between.
+ */
+function encodeSubject(subject: string): string {
+  return /\S{60}/.test(subject) ? encodeWord(subject, 'Q', 52) : encodeWords(subject, 'Q', 52);
 }
 
 function header(name: string, value: string): string {

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { domainToASCII } from 'node:url';
 import { type CsvErrorCode, type Options, parse } from 'csv-parse';
 import type { VFile } from 'vfile';
+import { printable } from '../diagnostics/printable.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import { addressProblem } from './addressProblem.js';
 import { normalizeAddress } from './normalizeAddress.js';
@@ -125,7 +127,7 @@ function readHeader(values: string[], line: number, file: VFile): Columns | unde
   if (email === -1) {
     // A list without a header starts with a subscriber; say so without
     // echoing the address into a possibly public log.
-    const named = names.filter(Boolean).map((name) => `\`${name}\``);
+    const named = names.filter(Boolean).map((name) => `\`${printable(name)}\``);
     let unexpected = 'header row with no column names';
     if (names.some((name) => name.includes('@'))) unexpected = 'address in the first row';
     // Column names are not quoted: a file given by mistake (`/etc/shadow`)
@@ -151,7 +153,7 @@ function readHeader(values: string[], line: number, file: VFile): Columns | unde
     if (seen.has(key)) {
       reportProblem(
         file,
-        `Unexpected second \`${name}\` column, expected each column name once; rename or delete one of them (the values of this one are ignored)`,
+        `Unexpected second \`${printable(name)}\` column, expected each column name once; rename or delete one of them (the values of this one are ignored)`,
         { line, column: 1 },
         'subscriber-header',
         'warning',
@@ -204,8 +206,8 @@ function toSubscriber(
     );
     return undefined;
   }
-  const email = (values[columns.email] ?? '').trim();
-  const problem = addressProblem(email);
+  const written = (values[columns.email] ?? '').trim();
+  const problem = addressProblem(written) ?? internationalProblem(written);
   if (problem !== undefined) {
     reportProblem(
       file,
@@ -216,11 +218,35 @@ function toSubscriber(
     );
     return undefined;
   }
+  const email = asciiDomain(written);
   const name = columns.name === undefined ? '' : (values[columns.name] ?? '').trim();
   const fields = Object.fromEntries(
     columns.fields.map(([index, header]) => [header, (values[index] ?? '').trim()]),
   );
   return name === '' ? { email, fields, line } : { email, name, fields, line };
+}
+
+/**
+ * A non-ASCII local part (`josé@example.org`) can only be delivered by a
+ * relay that offers SMTPUTF8, which storyline does not ask for, so such an
+ * address is skipped; a non-ASCII domain is fine once in punycode.
+ */
+function internationalProblem(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  if (/[^\x20-\x7e]/.test(email.slice(0, at))) {
+    return 'non-ASCII character before the `@` (only relays with SMTPUTF8 take such addresses, and storyline does not use it)';
+  }
+  if (asciiDomain(email) === '') return 'domain that is not a valid international domain name';
+  return undefined;
+}
+
+/** The address with its domain in punycode (`bücher.example` to `xn--bcher-kva.example`), or `''` when the domain cannot be converted. */
+function asciiDomain(email: string): string {
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1);
+  if (!/[^\x20-\x7e]/.test(domain)) return email;
+  const ascii = domainToASCII(domain);
+  return ascii === '' ? '' : `${email.slice(0, at + 1)}${ascii}`;
 }
 
 type RowProblem = 'unclosed-quote' | 'text-after-quote' | 'too-long' | 'other';

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { loadStory } from '../content/loadStory.js';
 import type { Story } from '../content/Story.js';
 import { hasErrors } from '../diagnostics/collectProblems.js';
+import { checkStorySize } from './checkStorySize.js';
 
 export interface Project {
   root: string;
@@ -34,6 +35,7 @@ export async function loadProject(root: string, now: Date): Promise<Project> {
     readLedger(absolute),
     reportArchiveLinks(absolute),
   ]);
+  checkStorySize(absolute, content.files);
   const files = [configFile, ...content.files, ...archive.files, ...archiveLinks];
   const { sent, inProgress, editions } = archive.ledger;
   return {

@@ -13,6 +13,11 @@ import type { Rendered } from './Rendered.js';
 
 /** Gmail clips a message whose HTML is larger than this and hides the rest behind a link. */
 export const gmailClipBytes = 102 * 1024;
+/**
+ * Past this, the email HTML is an error, not a warning: no inbox shows it
+ * whole, and every recipient's copy would cost this much again.
+ */
+export const maxEmailHtmlBytes = 2 * 1024 * 1024;
 /** RFC 5322's recommended line length; longer subjects are cut off in most inboxes. */
 export const maxSubjectLength = 78;
 
@@ -47,7 +52,14 @@ export function lintEdition(rendered: Rendered, options: LintOptions): VFile[] {
   const leadPath = newest?.path ?? edition.base.path;
 
   const bytes = Buffer.byteLength(rendered.html);
-  if (bytes > gmailClipBytes) {
+  if (bytes > maxEmailHtmlBytes) {
+    reportProblem(
+      fileFor(leadPath),
+      `Unexpected email HTML of ${kb(bytes)}, expected at most ${kb(maxEmailHtmlBytes)}; shorten the update or lower \`earlierUpdates\` in storyline.config.json`,
+      undefined,
+      'html-size',
+    );
+  } else if (bytes > gmailClipBytes) {
     warn(
       leadPath,
       `Unexpected email HTML of ${kb(bytes)}, expected at most ${kb(gmailClipBytes)}: Gmail clips longer messages; shorten the update or lower \`earlierUpdates\` in storyline.config.json`,
@@ -222,5 +234,6 @@ function headlineOrigin(edition: Edition): { path: string; place: Position | und
 }
 
 function kb(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
   return `${(bytes / 1024).toFixed(1)} KB`;
 }

@@ -189,3 +189,23 @@ describe('where build may write', () => {
     expect(fine.code, fine.stderr).toBe(0);
   });
 });
+
+describe('storyline build, bounded', () => {
+  it('refuses an edition whose HTML passes 2 MB, writing nothing', async () => {
+    // `&` is the markdown that grows most in HTML (`&#x26;`), so three
+    // updates under the file limit make an email of about 2.8 MB.
+    const body = `${'&'.repeat(76)}\n\n`.repeat(2000);
+    const root = await fixture({
+      'story.md': storyMd,
+      'updates/2014-02-08-a.md': updateMd('date: 2014-02-08', body),
+      'updates/2014-02-09-b.md': updateMd('date: 2014-02-09', body),
+      'updates/2014-02-10-c.md': updateMd('date: 2014-02-10', body),
+    });
+    const result = await runCli(['build', '--out', 'public'], { cwd: root, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'updates/2014-02-10-c.md:1:1: Unexpected email HTML of 2.8 MB, expected at most 2.0 MB; shorten the update or lower `earlierUpdates` in storyline.config.json [html-size]',
+    );
+    expect(existsSync(path.join(root, 'public'))).toBe(false);
+  });
+});

@@ -326,4 +326,22 @@ describe('the committed example list', () => {
     });
     for (const { email } of subscribers) expect(email).toMatch(/@example\.org$/);
   });
+
+  it('escapes control characters in the header names it quotes', async () => {
+    const result = await read('na\u001b[31mme,city\nada@example.org,London\n');
+    expect(result.problems).toEqual([
+      'subscribers.csv:1:1: Unexpected header row with the columns `naU+001B[31mme`, `city`, expected a header row with an `email` column; make the first line a header such as `email,name` that names the column of addresses `email` [subscriber-header]',
+    ]);
+  });
+
+  it('puts an international domain in punycode and skips a non-ASCII local part at its line', async () => {
+    const result = await read('email\nreader@bücher.example\njosé@example.org\nada@example.org\n');
+    expect(result.subscribers.map((s) => s.email)).toEqual([
+      'reader@xn--bcher-kva.example',
+      'ada@example.org',
+    ]);
+    expect(result.problems).toEqual([
+      'subscribers.csv:3:1: warning: Unexpected non-ASCII character before the `@` (only relays with SMTPUTF8 take such addresses, and storyline does not use it), expected an address such as `name@example.org`; correct it or delete the row (this row is skipped) [subscriber-address]',
+    ]);
+  });
 });
