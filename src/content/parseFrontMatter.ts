@@ -96,6 +96,25 @@ export function parseFrontMatter(file: VFile, tree: Root): FrontMatter | 'absent
   });
   if (aliased) return undefined;
 
+  // A list or map as a key (`? [a, b]: c`) has no field name; the yaml
+  // library would stringify it and print a process warning of its own.
+  let complexKey = false;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (pair.key === null || isScalar(pair.key)) return;
+      complexKey = true;
+      const keyNode = pair.key as YamlNode;
+      reportProblem(
+        file,
+        `Unexpected ${isMap(keyNode) ? 'map' : 'list'} as a field name, expected a plain name such as \`title\`; write \`name: value\``,
+        toPosition(keyNode.range ?? undefined),
+        'yaml-syntax',
+      );
+      return visit.BREAK;
+    },
+  });
+  if (complexKey) return undefined;
+
   // Front matter becomes headers (the subject), feed entries and terminal
   // output; a control character there is never meant and often invisible.
   let controlled = false;

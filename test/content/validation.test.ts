@@ -30,6 +30,27 @@ describe('front matter', () => {
     ]);
   });
 
+  it('reports a list or map used as a field name at the key, without a warning from the YAML library', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      expect(
+        await updateProblems(
+          '2014-02-10-a.md',
+          updateMd('date: 2014-02-10\n? [a, b]\n: c\nimage:\n  ? {x: 1}\n  : y'),
+        ),
+      ).toEqual([
+        'updates/2014-02-10-a.md:3:3: Unexpected list as a field name, expected a plain name such as `title`; write `name: value` [yaml-syntax]',
+      ]);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('reports a repeated field', async () => {
     expect(
       await updateProblems('2014-02-10-a.md', updateMd('date: 2014-02-10\ndate: 2014-02-10')),
