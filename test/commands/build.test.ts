@@ -191,7 +191,7 @@ describe('where build may write', () => {
 });
 
 describe('storyline build, bounded', () => {
-  it('refuses an edition whose HTML passes 2 MB, writing nothing', async () => {
+  it('refuses an edition whose HTML passes 2 MB in build, send and publish, writing and sending nothing', async () => {
     // `&` is the markdown that grows most in HTML (`&#x26;`), so three
     // updates under the file limit make an email of about 2.8 MB.
     const body = `${'&'.repeat(76)}\n\n`.repeat(2000);
@@ -200,12 +200,22 @@ describe('storyline build, bounded', () => {
       'updates/2014-02-08-a.md': updateMd('date: 2014-02-08', body),
       'updates/2014-02-09-b.md': updateMd('date: 2014-02-09', body),
       'updates/2014-02-10-c.md': updateMd('date: 2014-02-10', body),
+      'subscribers.csv': 'email\nada@example.org\n',
     });
-    const result = await runCli(['build', '--out', 'public'], { cwd: root, env });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(
-      'updates/2014-02-10-c.md:1:1: Unexpected email HTML of 2.8 MB, expected at most 2.0 MB; shorten the update or lower `earlierUpdates` in storyline.config.json [html-size]',
-    );
+    const capError =
+      'updates/2014-02-10-c.md:1:1: Unexpected email HTML of 2.8 MB, expected at most 2.0 MB; shorten the update or lower `earlierUpdates` in storyline.config.json [html-size]';
+    for (const args of [
+      ['build', '--out', 'public'],
+      ['send'],
+      ['send', '--dry-run'],
+      ['publish'],
+    ]) {
+      const result = await runCli(args, { cwd: root, env });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toContain(capError);
+    }
     expect(existsSync(path.join(root, 'public'))).toBe(false);
+    expect(existsSync(path.join(root, '.storyline', 'outbox'))).toBe(false);
+    expect(existsSync(path.join(root, 'archive'))).toBe(false);
   });
 });
