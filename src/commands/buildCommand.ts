@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { describeEdition } from '../archive/EditionRecord.js';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import { UsageError } from '../cli/UsageError.js';
 import type { Config } from '../config/configSchema.js';
 import { previewCopy } from '../deliver/previewCopy.js';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeArchive } from '../archive/writeArchive.js';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import type { Io } from '../cli/Io.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { sendWritePaths } from '../deliver/sendWritePaths.js';

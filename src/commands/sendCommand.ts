@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { journalPath, type Shard } from '../archive/archivePaths.js';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
 import { addressHash, inShard } from '../deliver/addressHash.js';
-import { addressProblem } from '../deliver/addressProblem.js';
 import { isFinal, Journal } from '../deliver/Journal.js';
 import { parseShard } from '../deliver/parseShard.js';
 import { formatDuration, progressReporter } from '../deliver/progressReporter.js';
@@ -27,6 +26,7 @@ import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { loadTemplate } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { addressProblem } from '../util/addressProblem.js';
 import { refusedWrite } from '../util/assertWritableInsideRoot.js';
 import { isLoopback } from '../util/isLoopback.js';
 
