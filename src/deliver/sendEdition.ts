@@ -2,13 +2,16 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import type { z } from 'zod';
+import type { Config } from '../config/configSchema.js';
+import { acquireLock } from '../ledger/acquireLock.js';
+import { addressHash, inShard } from '../ledger/addressHash.js';
 import {
   editionDir,
   editionRecordPath,
   journalPath,
   type Shard,
   shardStatusPath,
-} from '../archive/archivePaths.js';
+} from '../ledger/archivePaths.js';
 import {
   addCounts,
   type DeliveryCounts,
@@ -16,25 +19,22 @@ import {
   type EditionRecord,
   emptyCounts,
   type ShardStatus,
-} from '../archive/EditionRecord.js';
-import { editionRecordSchema } from '../archive/editionRecordSchema.js';
-import { readRecordFile } from '../archive/readRecordFile.js';
-import { shardStatusSchema } from '../archive/shardStatusSchema.js';
-import type { Config } from '../config/configSchema.js';
+} from '../ledger/EditionRecord.js';
+import { editionRecordSchema } from '../ledger/editionRecordSchema.js';
+import { isFinal, Journal } from '../ledger/Journal.js';
+import { readRecordFile } from '../ledger/readRecordFile.js';
+import { secretId } from '../ledger/secretId.js';
+import { sendLockPath, sendWritePaths } from '../ledger/sendWritePaths.js';
+import { shardStatusSchema } from '../ledger/shardStatusSchema.js';
+import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
 import type { Rendered } from '../render/Rendered.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
-import { acquireLock } from './acquireLock.js';
-import { addressHash, inShard } from './addressHash.js';
 import { classifyFailure, type Failure, retryDelayMs } from './classifyFailure.js';
-import { isFinal, Journal } from './Journal.js';
 import { messageIdFor } from './messageIdFor.js';
 import { rateLimiter, sleep } from './rateLimiter.js';
 import { prepareRawMessage } from './rawMessage.js';
 import { readSubscribers, type Subscriber } from './readSubscribers.js';
-import { secretId } from './secretId.js';
-import { sendLockPath, sendWritePaths } from './sendWritePaths.js';
-import { appendSuppression, readSuppressions, suppressionFor } from './suppressions.js';
 import type { Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
 

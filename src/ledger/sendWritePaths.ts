@@ -1,10 +1,5 @@
 import path from 'node:path';
-import {
-  editionRecordPath,
-  journalPath,
-  type Shard,
-  shardStatusPath,
-} from '../archive/archivePaths.js';
+import { editionRecordPath, journalPath, type Shard, shardStatusPath } from './archivePaths.js';
 import { suppressionsPath } from './suppressions.js';
 
 /** The lock that keeps a second send of this edition (shard) off this machine. */
