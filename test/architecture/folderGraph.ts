@@ -88,7 +88,10 @@ export function describeCycles(graph: FolderGraph, cycles: string[][]): string {
       const edges = members.flatMap((from) =>
         [...(graph.get(from) ?? new Map<string, string[]>())]
           .filter(([to]) => members.includes(to))
-          .map(([to, via]) => `  ${from} → ${to}: ${via.join(', ')}`),
+          .map(([to, via]) => {
+            const more = via.length > 3 ? ` and ${via.length - 3} more` : '';
+            return `  ${from} → ${to}: ${via.slice(0, 3).join(', ')}${more}`;
+          }),
       );
       return `folders importing each other: ${members.join(', ')}\n${edges.join('\n')}`;
     })
