@@ -1,11 +1,34 @@
 import { parseArgs } from 'node:util';
-import { type CommandSpec, commandTable, globalOptions } from './cli/commandTable.js';
+import {
+  type CommandModule,
+  type CommandName,
+  type CommandSpec,
+  commandTable,
+  globalOptions,
+} from './cli/commandTable.js';
 import type { Io } from './cli/Io.js';
 import { redactingStream, secretsIn } from './cli/redact.js';
 import { UsageError } from './cli/UsageError.js';
 import { commandHelp, mainHelp, usageLine } from './cli/usage.js';
 
 export type { Io } from './cli/Io.js';
+
+/**
+ * Each command's module, loaded only when it runs, so `--help` never pays for
+ * mjml. It lives here, not in `cli/commandTable.ts`, because commands import
+ * `cli/` (their context, `Io`, `UsageError`): the table loading them would make
+ * a cycle of folders. The `Record` type makes this list and the table agree.
+ */
+const commandModules: Record<CommandName, () => Promise<CommandModule>> = {
+  new: () => import('./commands/newCommand.js'),
+  check: () => import('./commands/checkCommand.js'),
+  build: () => import('./commands/buildCommand.js'),
+  preview: () => import('./commands/previewCommand.js'),
+  send: () => import('./commands/sendCommand.js'),
+  publish: () => import('./commands/publishCommand.js'),
+  status: () => import('./commands/statusCommand.js'),
+  unsubscribe: () => import('./commands/unsubscribeCommand.js'),
+};
 
 /**
  * The `storyline` command line: find the command in the table, parse its
@@ -44,7 +67,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     return 0;
   }
   try {
-    const module = await command.load();
+    const module = await commandModules[command.name]();
     return await module.run({ values: parsed.values, positionals: parsed.positionals, io });
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, command, error);

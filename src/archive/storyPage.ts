@@ -1,13 +1,13 @@
 import type { Config } from '../config/configSchema.js';
 import { isoDate } from '../content/isoDate.js';
 import type { Story, Update } from '../content/Story.js';
+import type { EditionRecord } from '../ledger/EditionRecord.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
 import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { mdastToHtml } from '../render/mdastToHtml.js';
 import { absoluteFragments } from './absoluteFragments.js';
-import type { EditionRecord } from './EditionRecord.js';
 import { jsonLdScript } from './jsonLd.js';
 
 /**

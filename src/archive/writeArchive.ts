@@ -9,14 +9,14 @@ import { localPathOfUrl } from '../content/localPathOfUrl.js';
 import { publishableType } from '../content/publishableFile.js';
 import type { Story } from '../content/Story.js';
 import { planEditionFromRecord } from '../edition/planEdition.js';
+import { archiveDir, editionDir } from '../ledger/archivePaths.js';
+import { readLedger } from '../ledger/readLedger.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
 import { renderEdition } from '../render/renderEdition.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { writeIfChanged } from '../util/writeIfChanged.js';
-import { archiveDir, editionDir } from './archivePaths.js';
 import { editionPage } from './editionPage.js';
-import { readLedger } from './readLedger.js';
 import { storyFeeds } from './storyFeeds.js';
 import { storyPage } from './storyPage.js';
 

@@ -1,4 +1,4 @@
-import type { Io } from './Io.js';
+import type { CommandContext } from './CommandContext.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -7,24 +7,30 @@ export interface OptionSpec {
   description: string;
 }
 
-export type OptionValues = Record<string, string | boolean | undefined>;
+/** Every command's name; `src/cli.ts` maps each to its module, and the types keep the two lists equal. */
+export type CommandName =
+  | 'new'
+  | 'check'
+  | 'build'
+  | 'preview'
+  | 'send'
+  | 'publish'
+  | 'status'
+  | 'unsubscribe';
 
-export interface CommandContext {
-  values: OptionValues;
-  positionals: string[];
-  io: Io;
+/** A command's module: `run()` parses, calls and prints, returning the exit code. */
+export interface CommandModule {
+  run: (context: CommandContext) => Promise<number>;
 }
 
 export interface CommandSpec {
-  name: string;
+  name: CommandName;
   /** Positional arguments as shown in usage, e.g. `<headline...>`. */
   args?: string;
   /** How many positionals are allowed. */
   positionals: { min: number; max: number };
   summary: string;
   options: Record<string, OptionSpec>;
-  /** Loaded only when the command runs, so `--help` never pays for mjml. */
-  load: () => Promise<{ run: (context: CommandContext) => Promise<number> }>;
 }
 
 /** Options every command takes. */
@@ -51,7 +57,6 @@ export const commandTable: readonly CommandSpec[] = [
         description: 'the update’s day (default: today in the config’s time zone)',
       },
     },
-    load: () => import('../commands/newCommand.js'),
   },
   {
     name: 'check',
@@ -62,7 +67,6 @@ export const commandTable: readonly CommandSpec[] = [
       json: { type: 'boolean', description: 'print the problems as JSON' },
       strict: { type: 'boolean', description: 'treat lint warnings as errors' },
     },
-    load: () => import('../commands/checkCommand.js'),
   },
   {
     name: 'build',
@@ -82,7 +86,6 @@ export const commandTable: readonly CommandSpec[] = [
       },
       strict: { type: 'boolean', description: 'treat lint warnings as errors' },
     },
-    load: () => import('../commands/buildCommand.js'),
   },
   {
     name: 'preview',
@@ -107,7 +110,6 @@ export const commandTable: readonly CommandSpec[] = [
         description: 'write desktop.png, mobile.png and dark.png to DIR and exit',
       },
     },
-    load: () => import('../commands/previewCommand.js'),
   },
   {
     name: 'send',
@@ -136,21 +138,18 @@ export const commandTable: readonly CommandSpec[] = [
           'subscriber CSV (default: $STORYLINE_SUBSCRIBERS, subscribers.csv, subscribers.example.csv)',
       },
     },
-    load: () => import('../commands/sendCommand.js'),
   },
   {
     name: 'publish',
     positionals: { min: 0, max: 0 },
     summary: 'check, build, send the pending edition and update archive/: what CI runs on main',
     options: {},
-    load: () => import('../commands/publishCommand.js'),
   },
   {
     name: 'status',
     positionals: { min: 0, max: 0 },
     summary: 'pending updates, the editions sent with their delivery counts, and what to do next',
     options: {},
-    load: () => import('../commands/statusCommand.js'),
   },
   {
     name: 'unsubscribe',
@@ -167,6 +166,5 @@ export const commandTable: readonly CommandSpec[] = [
           'unsubscribe this address instead of a token (never wire this to what readers send)',
       },
     },
-    load: () => import('../commands/unsubscribeCommand.js'),
   },
 ];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { problemToJson } from '../diagnostics/problemToJson.js';

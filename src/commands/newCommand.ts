@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import { UsageError } from '../cli/UsageError.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { parseStoryDate } from '../content/parseStoryDate.js';

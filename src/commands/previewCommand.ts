@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import { UsageError } from '../cli/UsageError.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';

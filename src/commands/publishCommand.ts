@@ -1,13 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeArchive } from '../archive/writeArchive.js';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import type { Io } from '../cli/Io.js';
 import { secretFromEnv } from '../deliver/secret.js';
-import { sendWritePaths } from '../deliver/sendWritePaths.js';
 import { outboxDir } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
+import { sendWritePaths } from '../ledger/sendWritePaths.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
 import { refusedWrite } from '../util/assertWritableInsideRoot.js';

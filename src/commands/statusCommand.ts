@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { planPendingEdition } from '../edition/planEdition.js';

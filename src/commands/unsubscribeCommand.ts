@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { CommandContext } from '../cli/commandTable.js';
+import type { CommandContext } from '../cli/CommandContext.js';
 import { UsageError } from '../cli/UsageError.js';
-import { addressHash } from '../deliver/addressHash.js';
-import { addressProblem } from '../deliver/addressProblem.js';
 import { secretFromEnv } from '../deliver/secret.js';
-import { appendSuppression, readSuppressions, suppressionFor } from '../deliver/suppressions.js';
 import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
+import { addressHash } from '../ledger/addressHash.js';
+import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
+import { addressProblem } from '../util/addressProblem.js';
 
 export interface UnsubscribeOptions {
   root: string;

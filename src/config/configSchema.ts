@@ -1,6 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
-import { addressProblem } from '../deliver/addressProblem.js';
+import { addressProblem } from '../util/addressProblem.js';
 
 const mailbox = z.string().superRefine((value, ctx) => {
   const parsed = addressparser(value, { flatten: true });

@@ -11,9 +11,9 @@ import {
 import type { Position } from 'unist';
 import { VFile } from 'vfile';
 import { location } from 'vfile-location';
-import { reportSchemaIssues } from '../content/reportSchemaIssues.js';
-import type { KeyPath, SourceLocator } from '../content/SourceLocator.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { reportSchemaIssues } from '../diagnostics/reportSchemaIssues.js';
+import type { KeyPath, SourceLocator } from '../diagnostics/SourceLocator.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { type Config, configSchema } from './configSchema.js';
 

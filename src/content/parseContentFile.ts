@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import { reportProblem } from '../diagnostics/reportProblem.js';
+import { reportSchemaIssues } from '../diagnostics/reportSchemaIssues.js';
 import { checkTreeDepth } from './checkTreeDepth.js';
 import { isBefore, isInFuture } from './compareStoryDates.js';
 import {
@@ -13,7 +14,6 @@ import { lintBody, urlProblem } from './lintBody.js';
 import { parseFrontMatter } from './parseFrontMatter.js';
 import { parseMarkdown } from './parseMarkdown.js';
 import { parseStoryDate } from './parseStoryDate.js';
-import { reportSchemaIssues } from './reportSchemaIssues.js';
 import type { BaseStory, Update } from './Story.js';
 import type { StoryDate } from './StoryDate.js';
 import { scanMarkdownLimits } from './scanMarkdownLimits.js';

@@ -5,7 +5,7 @@ import { location } from 'vfile-location';
 import { isMap, isPair, isScalar, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import { codePointName, controlCharacterInText, printable } from '../diagnostics/printable.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
-import type { KeyPath, SourceLocator } from './SourceLocator.js';
+import type { KeyPath, SourceLocator } from '../diagnostics/SourceLocator.js';
 
 /** Front matter past this size is refused: it holds a few short fields. */
 const maxFrontMatterChars = 16 * 1024;

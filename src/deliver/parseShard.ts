@@ -1,4 +1,4 @@
-import type { Shard } from '../archive/archivePaths.js';
+import type { Shard } from '../ledger/archivePaths.js';
 
 /**
  * `--shard i/n`: the i-th of n parts of the list, 1 ≤ i ≤ n. `1/1` is the

@@ -5,8 +5,8 @@ import { type CsvErrorCode, type Options, parse } from 'csv-parse';
 import type { VFile } from 'vfile';
 import { printable } from '../diagnostics/printable.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
-import { addressProblem } from './addressProblem.js';
-import { normalizeAddress } from './normalizeAddress.js';
+import { addressProblem } from '../util/addressProblem.js';
+import { normalizeAddress } from '../util/normalizeAddress.js';
 
 export interface Subscriber {
   /** As written in the list, trimmed; compare with `normalizeAddress`. */

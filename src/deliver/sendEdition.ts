@@ -1,40 +1,23 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import type { z } from 'zod';
-import {
-  editionDir,
-  editionRecordPath,
-  journalPath,
-  type Shard,
-  shardStatusPath,
-} from '../archive/archivePaths.js';
-import {
-  addCounts,
-  type DeliveryCounts,
-  describeEdition,
-  type EditionRecord,
-  emptyCounts,
-  type ShardStatus,
-} from '../archive/EditionRecord.js';
-import { editionRecordSchema } from '../archive/editionRecordSchema.js';
-import { readRecordFile } from '../archive/readRecordFile.js';
-import { shardStatusSchema } from '../archive/shardStatusSchema.js';
 import type { Config } from '../config/configSchema.js';
+import { acquireLock } from '../ledger/acquireLock.js';
+import { addressHash, inShard } from '../ledger/addressHash.js';
+import { journalPath, type Shard, sendLockPath } from '../ledger/archivePaths.js';
+import { type DeliveryCounts, emptyCounts } from '../ledger/EditionRecord.js';
+import { isFinal, Journal } from '../ledger/Journal.js';
+import { recordDeliveryEnd, recordDeliveryStart } from '../ledger/recordDelivery.js';
+import { secretId } from '../ledger/secretId.js';
+import { sendWritePaths } from '../ledger/sendWritePaths.js';
+import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
 import type { Rendered } from '../render/Rendered.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
-import { acquireLock } from './acquireLock.js';
-import { addressHash, inShard } from './addressHash.js';
 import { classifyFailure, type Failure, retryDelayMs } from './classifyFailure.js';
-import { isFinal, Journal } from './Journal.js';
 import { messageIdFor } from './messageIdFor.js';
 import { rateLimiter, sleep } from './rateLimiter.js';
 import { prepareRawMessage } from './rawMessage.js';
 import { readSubscribers, type Subscriber } from './readSubscribers.js';
-import { secretId } from './secretId.js';
-import { sendLockPath, sendWritePaths } from './sendWritePaths.js';
-import { appendSuppression, readSuppressions, suppressionFor } from './suppressions.js';
 import type { Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
 
@@ -152,7 +135,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     // Refuses a journal written under another secret before anything is
     // recorded; `--dry-run` makes the same check through the same call.
     Journal.peek(journalFile, key);
-    await recordStart(options, startedAt, key);
+    await recordDeliveryStart(root, edition, shard, startedAt, key);
     journal = await Journal.open(journalFile, key);
     const possibleDuplicates = journal.inFlight().length;
     if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);
@@ -374,7 +357,14 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       await writeFileAtomic(j.path, j.compacted());
     }
     const finishedAt = options.now();
-    const editionComplete = await recordEnd(options, startedAt, finishedAt, counts, complete);
+    const editionComplete = await recordDeliveryEnd(
+      root,
+      edition.id,
+      shard,
+      finishedAt,
+      counts,
+      complete,
+    );
     return {
       editionId: edition.id,
       total,
@@ -393,146 +383,4 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     journal?.close();
     await release();
   }
-}
-
-/** Mark the edition as in progress, keeping the first start time across runs. */
-async function recordStart(options: SendOptions, startedAt: Date, key: string): Promise<void> {
-  const { root, rendered, shard } = options;
-  const id = rendered.edition.id;
-  // Each way of splitting keeps its own journals: a send split another way
-  // would not see who was mailed, and mail them again.
-  const record = await readJsonFile(editionRecordPath(root, id), editionRecordSchema);
-  const begun = await shardCountsBegun(root, id);
-  if (shard && shard.count > 1) {
-    if (record && record.shards !== shard.count) throw splitError(id, record.shards);
-    const other = [...begun].find((n) => n !== shard.count);
-    if (other !== undefined) throw splitError(id, other);
-    const existing = await readJsonFile(shardStatusPath(root, id, shard), shardStatusSchema);
-    // The key is the one the journal was just checked against (or the first).
-    const status: ShardStatus = existing
-      ? { ...existing, key }
-      : {
-          ...describeEdition(rendered.edition),
-          shard: shard.index,
-          of: shard.count,
-          startedAt: startedAt.toISOString(),
-          finishedAt: null,
-          counts: emptyCounts(),
-          complete: false,
-          key,
-        };
-    await writeJson(shardStatusPath(root, id, shard), status);
-    return;
-  }
-  if (record?.shards && record.shards > 1) throw splitError(id, record.shards);
-  const [split] = begun;
-  if (split !== undefined) throw splitError(id, split);
-  const started: EditionRecord = record
-    ? { ...record, key }
-    : {
-        ...describeEdition(rendered.edition),
-        shards: 1,
-        startedAt: startedAt.toISOString(),
-        finishedAt: null,
-        counts: emptyCounts(),
-        complete: false,
-        key,
-      };
-  await writeJson(editionRecordPath(root, id), started);
-}
-
-/** `n` of every `status.<i>-of-<n>.json` of an edition: the splits its shards were sent with. */
-async function shardCountsBegun(root: string, id: string): Promise<Set<number>> {
-  let names: string[];
-  try {
-    names = await readdir(editionDir(root, id));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-    throw error;
-  }
-  return new Set(
-    names.flatMap((name) => {
-      const of = /^status\.\d+-of-(\d+)\.json$/.exec(name)?.[1];
-      return of ? [Number(of)] : [];
-    }),
-  );
-}
-
-function splitError(id: string, shards: number): Error {
-  return new Error(
-    shards > 1
-      ? `edition ${id} is being sent in ${shards} shards; run each with --shard i/${shards}, never unsplit or split another way, so nobody is mailed twice`
-      : `edition ${id} is being sent unsplit; run storyline send without --shard, so nobody is mailed twice`,
-  );
-}
-
-/** Write the outcome; returns whether the whole edition (every shard) is complete. */
-async function recordEnd(
-  options: SendOptions,
-  startedAt: Date,
-  finishedAt: Date,
-  counts: DeliveryCounts,
-  complete: boolean,
-): Promise<boolean> {
-  const { root, rendered, shard } = options;
-  const id = rendered.edition.id;
-  if (!shard || shard.count === 1) {
-    const record = (await readJsonFile(
-      editionRecordPath(root, id),
-      editionRecordSchema,
-    )) as EditionRecord;
-    await writeJson(editionRecordPath(root, id), {
-      ...record,
-      finishedAt: complete ? finishedAt.toISOString() : null,
-      counts,
-      complete,
-    });
-    return complete;
-  }
-  const statusPath = shardStatusPath(root, id, shard);
-  const status = (await readJsonFile(statusPath, shardStatusSchema)) as ShardStatus;
-  await writeJson(statusPath, {
-    ...status,
-    finishedAt: complete ? finishedAt.toISOString() : null,
-    counts,
-    complete,
-  });
-  const all: ShardStatus[] = [];
-  for (let index = 1; index <= shard.count; index++) {
-    const other = await readJsonFile(
-      shardStatusPath(root, id, { index, count: shard.count }),
-      shardStatusSchema,
-    );
-    if (!other?.complete) return false;
-    all.push(other);
-  }
-  // Every shard is done: edition.json is written from the shards' files alone,
-  // so whichever shard gets here writes the same bytes.
-  const record: EditionRecord = {
-    ...describeEdition(rendered.edition),
-    shards: shard.count,
-    startedAt: all.map((s) => s.startedAt).sort()[0] ?? startedAt.toISOString(),
-    finishedAt:
-      all
-        .map((s) => s.finishedAt ?? '')
-        .sort()
-        .at(-1) ?? null,
-    counts: addCounts(all.map((s) => s.counts)),
-    complete: true,
-    ...(status.key ? { key: status.key } : {}),
-  };
-  await writeJson(editionRecordPath(root, id), record);
-  return true;
-}
-
-/** A record through its schema; a damaged one stops the send with its file and line. */
-async function readJsonFile<T>(filePath: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const read = await readRecordFile(filePath, schema);
-  const problem = read?.file?.messages[0];
-  if (problem) throw new Error(`${filePath}:${problem.line ?? 1}: ${problem.reason}`);
-  return read?.value;
-}
-
-function writeJson(filePath: string, value: unknown): Promise<void> {
-  return writeFileAtomic(filePath, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { normalizeAddress } from './normalizeAddress.js';
+import { normalizeAddress } from '../util/normalizeAddress.js';
 
 /** 128 bits: forging a token means guessing this many bits per attempt. */
 const macBytes = 16;

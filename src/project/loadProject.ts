@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import type { EditionRecord } from '../archive/EditionRecord.js';
-import { readLedger } from '../archive/readLedger.js';
-import { reportArchiveLinks } from '../archive/reportArchiveLinks.js';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { loadStory } from '../content/loadStory.js';
 import type { Story } from '../content/Story.js';
 import { hasErrors } from '../diagnostics/collectProblems.js';
+import type { EditionRecord } from '../ledger/EditionRecord.js';
+import { readLedger } from '../ledger/readLedger.js';
+import { reportArchiveLinks } from '../ledger/reportArchiveLinks.js';
 import { checkStorySize } from './checkStorySize.js';
 
 export interface Project {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import type { Config } from '../config/configSchema.js';
-import { didYouMean } from '../content/didYouMean.js';
+import { didYouMean } from '../diagnostics/didYouMean.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import { resolveInsideRootSync } from '../util/resolveInsideRoot.js';
 import { allSlots, contentSlot, slotPattern } from './templateSlots.js';

@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditionRecord } from '../../src/archive/EditionRecord.js';
-import { readLedger } from '../../src/archive/readLedger.js';
 import { storyPage } from '../../src/archive/storyPage.js';
-import { addressHash } from '../../src/deliver/addressHash.js';
+import { addressHash } from '../../src/ledger/addressHash.js';
+import type { EditionRecord } from '../../src/ledger/EditionRecord.js';
+import { readLedger } from '../../src/ledger/readLedger.js';
 import { editionUrl } from '../../src/render/editionLinks.js';
 import {
   archiveSubscribers,

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import type { EditionRecord } from '../../src/archive/EditionRecord.js';
+import type { EditionRecord } from '../../src/ledger/EditionRecord.js';
 import { sampleFixture, updateMd, writeFiles } from '../helpers/fixture.js';
 import { publishEnv } from '../helpers/publish.js';
 import { type CliResult, repoRoot, runCli } from '../helpers/runCli.js';

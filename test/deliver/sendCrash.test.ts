@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { addressHash } from '../../src/deliver/addressHash.js';
-import type { JournalEntry } from '../../src/deliver/Journal.js';
+import { addressHash } from '../../src/ledger/addressHash.js';
+import type { JournalEntry } from '../../src/ledger/Journal.js';
 import {
   addressesFoundUnder,
   fastSend,

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { secretId } from '../../src/deliver/secretId.js';
+import { secretId } from '../../src/ledger/secretId.js';
 import { runCli } from '../helpers/runCli.js';
 import { secret, sendFixture, sendInProcess } from '../helpers/sendFixture.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtpSink.js';

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addressHash } from '../../src/deliver/addressHash.js';
-import type { JournalEntry } from '../../src/deliver/Journal.js';
-import { appendSuppression, suppressionFor } from '../../src/deliver/suppressions.js';
+import { addressHash } from '../../src/ledger/addressHash.js';
+import type { JournalEntry } from '../../src/ledger/Journal.js';
+import { appendSuppression, suppressionFor } from '../../src/ledger/suppressions.js';
 import { runCli } from '../helpers/runCli.js';
 import {
   listFiles,

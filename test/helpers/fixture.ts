@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { EditionRecord } from '../../src/archive/EditionRecord.js';
+import type { EditionRecord } from '../../src/ledger/EditionRecord.js';
 
 export type FixtureFiles = Record<string, string | Buffer>;
 

@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { addressHash } from '../../src/deliver/addressHash.js';
+import { addressHash } from '../../src/ledger/addressHash.js';
 import {
   appendSuppression,
   readSuppressions,
   suppressionFor,
   suppressionsPath,
-} from '../../src/deliver/suppressions.js';
+} from '../../src/ledger/suppressions.js';
 import { fixture } from '../helpers/fixture.js';
 
 const secret = 'k3y-th4t-is-l0ng-enough';

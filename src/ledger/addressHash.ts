@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { normalizeAddress } from './normalizeAddress.js';
+import { normalizeAddress } from '../util/normalizeAddress.js';
 
 function addressDigest(email: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(normalizeAddress(email), 'utf8').digest();

@@ -1,8 +1,8 @@
 import type { VFile } from 'vfile';
 import type { z } from 'zod';
-import { printable } from '../diagnostics/printable.js';
-import { reportProblem } from '../diagnostics/reportProblem.js';
 import { didYouMean } from './didYouMean.js';
+import { printable } from './printable.js';
+import { reportProblem } from './reportProblem.js';
 import type { KeyPath, SourceLocator } from './SourceLocator.js';
 
 export interface SchemaContext {

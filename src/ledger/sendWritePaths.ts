@@ -1,21 +1,11 @@
-import path from 'node:path';
 import {
   editionRecordPath,
   journalPath,
   type Shard,
+  sendLockPath,
   shardStatusPath,
-} from '../archive/archivePaths.js';
+} from './archivePaths.js';
 import { suppressionsPath } from './suppressions.js';
-
-/** The lock that keeps a second send of this edition (shard) off this machine. */
-export function sendLockPath(root: string, editionId: string, shard?: Shard): string {
-  return path.join(
-    root,
-    '.storyline',
-    'locks',
-    `${editionId}${shard ? `.${shard.index}-of-${shard.count}` : ''}.lock`,
-  );
-}
 
 /**
  * Every file a send of this edition (shard) writes under the content root,

@@ -71,3 +71,18 @@ function pointOf(text: string, keyPath: readonly (string | number)[]): Point | u
   }
   return location(text).toPoint((node ?? tree).offset);
 }
+
+/**
+ * The record's value, or undefined when the file is missing or damaged; a
+ * damaged file goes to `onDamaged` (the ledger collects it as a message, a
+ * send stops on it).
+ */
+export async function readRecord<T>(
+  filePath: string,
+  schema: z.ZodType<T>,
+  onDamaged: (file: VFile) => void,
+): Promise<T | undefined> {
+  const read = await readRecordFile(filePath, schema);
+  if (read?.file) onDamaged(read.file);
+  return read?.value;
+}

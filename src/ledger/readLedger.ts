@@ -1,11 +1,11 @@
 import { lstat, readdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { VFile } from 'vfile';
-import type { z } from 'zod';
-import { archiveDir } from './archivePaths.js';
-import { addCounts, type EditionRecord, type ShardStatus } from './EditionRecord.js';
+import { archiveDir, editionRecordPath } from './archivePaths.js';
+import type { EditionRecord, ShardStatus } from './EditionRecord.js';
 import { editionRecordSchema } from './editionRecordSchema.js';
-import { readRecordFile } from './readRecordFile.js';
+import { listShardStatuses } from './listShardStatuses.js';
+import { mergeShardStatuses } from './mergeShardStatuses.js';
+import { readRecord } from './readRecordFile.js';
 import { shardStatusSchema } from './shardStatusSchema.js';
 
 export interface Ledger {
@@ -45,11 +45,11 @@ export async function readLedger(root: string): Promise<LedgerResult> {
     throw error;
   }
   const editions: EditionRecord[] = [];
-  for (const name of names.sort()) {
-    const dir = path.join(archiveDir(root), name);
+  const collect = (file: VFile) => files.push(file);
+  for (const id of names.sort()) {
     const record =
-      (await readJson(path.join(dir, 'edition.json'), editionRecordSchema, files)) ??
-      (await fromShards(dir, files));
+      (await readRecord(editionRecordPath(root, id), editionRecordSchema, collect)) ??
+      (await fromShards(root, id, collect));
     if (record) editions.push(record);
   }
   editions.sort(
@@ -61,47 +61,15 @@ export async function readLedger(root: string): Promise<LedgerResult> {
 }
 
 /** An edition being sent in shards has no edition.json until all are done: read the shards'. */
-async function fromShards(dir: string, files: VFile[]): Promise<EditionRecord | undefined> {
-  const names = (await readdir(dir)).filter((n) => /^status\.\d+-of-\d+\.json$/.test(n)).sort();
+async function fromShards(
+  root: string,
+  id: string,
+  collect: (file: VFile) => void,
+): Promise<EditionRecord | undefined> {
   const statuses: ShardStatus[] = [];
-  for (const name of names) {
-    const status = await readJson(path.join(dir, name), shardStatusSchema, files);
+  for (const file of await listShardStatuses(root, id)) {
+    const status = await readRecord(file.path, shardStatusSchema, collect);
     if (status) statuses.push(status);
   }
-  const [first] = statuses;
-  if (!first) return undefined;
-  const {
-    shard: _shard,
-    of,
-    startedAt,
-    finishedAt: _finishedAt,
-    counts: _counts,
-    complete: _complete,
-    ...description
-  } = first;
-  const complete = statuses.length === of && statuses.every((s) => s.complete);
-  return {
-    ...description,
-    shards: of,
-    startedAt: statuses.map((s) => s.startedAt).sort()[0] ?? startedAt,
-    finishedAt: complete
-      ? (statuses
-          .map((s) => s.finishedAt ?? '')
-          .sort()
-          .at(-1) ?? null)
-      : null,
-    counts: addCounts(statuses.map((s) => s.counts)),
-    complete,
-  };
-}
-
-/** A record through its schema; a damaged one is an error in `files` and left out. */
-async function readJson<T>(
-  filePath: string,
-  schema: z.ZodType<T>,
-  files: VFile[],
-): Promise<T | undefined> {
-  const read = await readRecordFile(filePath, schema);
-  if (read?.file) files.push(read.file);
-  return read?.value;
+  return mergeShardStatuses(statuses);
 }

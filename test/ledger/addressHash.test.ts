@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addressHash, shardOf } from '../../src/deliver/addressHash.js';
-import { addressProblem } from '../../src/deliver/addressProblem.js';
+import { addressHash, shardOf } from '../../src/ledger/addressHash.js';
+import { addressProblem } from '../../src/util/addressProblem.js';
 
 const secret = 'k3y-th4t-is-l0ng-enough';
 
