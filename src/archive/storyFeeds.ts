@@ -1,6 +1,7 @@
 import { Feed } from 'feed';
 import type { Config } from '../config/configSchema.js';
 import type { Story, Update } from '../content/Story.js';
+import { headlineInEffect } from '../edition/headlineInEffect.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
@@ -41,7 +42,7 @@ function feedOf(
 ): Feed {
   const site = config.siteUrl;
   const newestFirst = [...updates].reverse();
-  const headline = updates.findLast((u) => u.headline)?.headline ?? story.base.title;
+  const headline = headlineInEffect(story.base, updates);
   const author = story.base.byline ? { name: story.base.byline } : undefined;
   const feed = new Feed({
     id: site,

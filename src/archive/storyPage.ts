@@ -1,6 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import { isoDate } from '../content/isoDate.js';
 import type { Story, Update } from '../content/Story.js';
+import { headlineInEffect } from '../edition/headlineInEffect.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
 import { escapeXml } from '../render/escapeXml.js';
@@ -26,7 +27,7 @@ export function storyPage(
   const { base } = story;
   const site = config.siteUrl;
   const newestFirst = [...updates].reverse();
-  const headline = updates.findLast((u) => u.headline)?.headline ?? base.title;
+  const headline = headlineInEffect(base, updates);
   const editionOf = new Map<string, EditionRecord>();
   for (const record of editions) for (const id of record.updates) editionOf.set(id, record);
   const dayFormat = new Intl.DateTimeFormat(config.locale, {
