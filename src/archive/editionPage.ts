@@ -1,20 +1,24 @@
+import type { Element } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import { visit } from 'unist-util-visit';
 import type { Config } from '../config/configSchema.js';
-import { isoDate } from '../content/isoDate.js';
 import type { BaseStory } from '../content/Story.js';
 import { footerUnsubscribeUrl } from '../deliver/listHeaders.js';
-import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
-import { escapeXml } from '../render/escapeXml.js';
 import { personalise } from '../render/personalise.js';
 import type { Rendered } from '../render/Rendered.js';
 import { absoluteFragments } from './absoluteFragments.js';
-import { jsonLdScript } from './jsonLd.js';
+import { jsonLdScript, newsArticle } from './jsonLd.js';
 
 /**
  * The web version of an edition, `archive/<id>/index.html`: the email as
  * mailed, with the per-recipient parts made general (the unsubscribe link
  * goes to the unsubscribe page, the greeting to "reader") and schema.org
- * `NewsArticle` data for search engines. Also its plain text. Pure.
+ * `NewsArticle` data for search engines. Also its plain text. The email's
+ * HTML is parsed to a hast tree and changed there, never by editing the
+ * markup as text. Pure.
  */
 export function editionPage(
   rendered: Rendered,
@@ -34,25 +38,30 @@ export function editionPage(
     name: 'reader',
   });
   const url = editionUrl(config.siteUrl, edition.id);
-  const newest = edition.newUpdates[0];
-  const article = {
-    '@context': 'https://schema.org',
-    '@type': 'NewsArticle',
-    headline: edition.headline,
-    description: edition.preheader,
-    datePublished: isoDate(base.published),
-    dateModified: newest ? isoDate(newest.date) : isoDate(base.published),
-    ...(base.byline ? { author: [{ '@type': 'Person', name: base.byline }] } : {}),
-    publisher: { '@type': 'Organization', name: config.publication, url: config.siteUrl },
-    ...(base.image ? { image: [absoluteUrl(base.image.src, config.siteUrl)] } : {}),
-    mainEntityOfPage: url,
-    url,
-  };
-  const head = `<link rel="canonical" href="${escapeXml(url)}">${jsonLdScript(article)}`;
+  const tree = fromHtml(html);
+  // The parser drops the line break after the doctype; keep the page's first line short.
+  if (tree.children[0]?.type === 'doctype')
+    tree.children.splice(1, 0, { type: 'text', value: '\n' });
+  let head: Element | undefined;
+  visit(tree, 'element', (node: Element) => {
+    if (node.tagName === 'head') head = node;
+  });
+  // The parser always makes a head; the guard is for the type.
+  head?.children.push(
+    h('link', { rel: 'canonical', href: url }),
+    jsonLdScript(
+      newsArticle(
+        {
+          headline: edition.headline,
+          description: edition.preheader,
+          modified: edition.newUpdates[0]?.date,
+          url,
+        },
+        base,
+        config,
+      ),
+    ),
+  );
   // A fragment not on this page is an update's: the living story page holds them all.
-  return {
-    // A replacer function, not a string: `$&` or `$'` in a headline must stay text.
-    html: absoluteFragments(html, url, config.siteUrl).replace(/<\/head>/i, () => `${head}</head>`),
-    text,
-  };
+  return { html: toHtml(absoluteFragments(tree, url, config.siteUrl)), text };
 }

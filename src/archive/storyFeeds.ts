@@ -1,10 +1,12 @@
 import { Feed } from 'feed';
+import { toHtml } from 'hast-util-to-html';
 import type { Config } from '../config/configSchema.js';
 import type { Story, Update } from '../content/Story.js';
+import { headlineInEffect } from '../edition/headlineInEffect.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
-import { mdastToHtml } from '../render/mdastToHtml.js';
+import { mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 
 /**
@@ -41,7 +43,7 @@ function feedOf(
 ): Feed {
   const site = config.siteUrl;
   const newestFirst = [...updates].reverse();
-  const headline = updates.findLast((u) => u.headline)?.headline ?? story.base.title;
+  const headline = headlineInEffect(story.base, updates);
   const author = story.base.byline ? { name: story.base.byline } : undefined;
   const feed = new Feed({
     id: site,
@@ -64,10 +66,9 @@ function feedOf(
       link,
       date: new Date(update.date.epochMs),
       published: new Date(update.date.epochMs),
-      content: absoluteFragments(
-        mdastToHtml(update.body, { siteUrl: site, idPrefix: update.id }),
-        site,
-      ),
+      content: toHtml(
+        absoluteFragments(mdastToHast(update.body, { siteUrl: site, idPrefix: update.id }), site),
+      ).trim(),
       ...(update.summary ? { description: entryText(update.summary) } : {}),
       ...(author ? { author: [author] } : {}),
       category: [

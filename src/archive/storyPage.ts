@@ -1,21 +1,25 @@
+import type { ElementContent, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import type { Root as MdastRoot } from 'mdast';
 import type { Config } from '../config/configSchema.js';
-import { isoDate } from '../content/isoDate.js';
 import type { Story, Update } from '../content/Story.js';
+import { headlineInEffect } from '../edition/headlineInEffect.js';
 import type { EditionRecord } from '../ledger/EditionRecord.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
-import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
-import { mdastToHtml } from '../render/mdastToHtml.js';
+import { type HastOptions, mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
-import { jsonLdScript } from './jsonLd.js';
+import { jsonLdScript, newsArticle } from './jsonLd.js';
 
 /**
  * `archive/index.html`, the living story page: the headline in effect, every
  * published update newest first with its label (corrections marked), the
  * base story, and a link to each edition mailed. Every link is absolute
- * under siteUrl. Depends only on content and records, so publishing twice
- * writes the same bytes. Pure.
+ * under siteUrl. Built as a hast tree, so every text and attribute is
+ * escaped by `hast-util-to-html`. Depends only on content and records, so
+ * publishing twice writes the same bytes. Pure.
  */
 export function storyPage(
   story: Story,
@@ -26,75 +30,177 @@ export function storyPage(
   const { base } = story;
   const site = config.siteUrl;
   const newestFirst = [...updates].reverse();
-  const headline = updates.findLast((u) => u.headline)?.headline ?? base.title;
+  const headline = headlineInEffect(base, updates);
   const editionOf = new Map<string, EditionRecord>();
   for (const record of editions) for (const id of record.updates) editionOf.set(id, record);
   const dayFormat = new Intl.DateTimeFormat(config.locale, {
     dateStyle: 'long',
     timeZone: config.timeZone,
   });
-  const e = escapeXml;
+  const feedXml = new URL('feed.xml', site).href;
+  const feedJson = new URL('feed.json', site).href;
 
-  const article = {
-    '@context': 'https://schema.org',
-    '@type': 'NewsArticle',
-    headline,
-    ...(base.dek ? { description: base.dek } : {}),
-    datePublished: isoDate(base.published),
-    dateModified: isoDate(newestFirst[0]?.date ?? base.published),
-    ...(base.byline ? { author: [{ '@type': 'Person', name: base.byline }] } : {}),
-    publisher: { '@type': 'Organization', name: config.publication, url: site },
-    ...(base.image ? { image: [absoluteUrl(base.image.src, site)] } : {}),
-    mainEntityOfPage: site,
-    url: site,
-  };
-
-  const updateHtml = newestFirst
-    .map((update) => {
-      const record = editionOf.get(update.id);
-      const correction = update.kind === 'correction';
-      return `<article class="update${correction ? ' correction' : ''}" id="${e(update.id)}">
-<h3 class="label"><a href="${e(`${site}#${encodeURIComponent(update.id)}`)}">${e(formatUpdateLabel(update, config))}</a></h3>
-${update.headline ? `<p class="headline-change">${e(update.headline)}</p>\n` : ''}${mdastToHtml(update.body, { siteUrl: site, idPrefix: update.id })}
-${record ? `<p class="edition-link"><a href="${e(editionUrl(site, record.id))}">As mailed: ${e(record.subject)}</a></p>` : ''}
-</article>`;
-    })
-    .join('\n');
+  const updateArticles = newestFirst.map((update) => {
+    const record = editionOf.get(update.id);
+    return h(
+      'article',
+      {
+        className: ['update', ...(update.kind === 'correction' ? ['correction'] : [])],
+        id: update.id,
+      },
+      lines(
+        h(
+          'h3.label',
+          h(
+            'a',
+            { href: `${site}#${encodeURIComponent(update.id)}` },
+            formatUpdateLabel(update, config),
+          ),
+        ),
+        update.headline ? h('p.headline-change', update.headline) : undefined,
+        ...bodyOf(update.body, { siteUrl: site, idPrefix: update.id }),
+        record
+          ? h(
+              'p.edition-link',
+              h('a', { href: editionUrl(site, record.id) }, `As mailed: ${record.subject}`),
+            )
+          : undefined,
+      ),
+    );
+  });
 
   const editionItems = [...editions]
     .reverse()
-    .map(
-      (record) =>
-        `<li><a href="${e(editionUrl(site, record.id))}">${e(record.subject)}</a> <span class="when">${e(dayFormat.format(new Date(record.startedAt)))}</span></li>`,
-    )
-    .join('\n');
+    .map((record) =>
+      h('li', [
+        h('a', { href: editionUrl(site, record.id) }, record.subject),
+        ' ',
+        h('span.when', dayFormat.format(new Date(record.startedAt))),
+      ]),
+    );
 
   const newest = newestFirst[0];
   const meta = [
     newest
-      ? `Updated ${e(
-          formatUpdateLabel(newest, config)
-            .replace(/^\S+\s+/, '')
-            .replace(/:$/, ''),
-        )}`
+      ? `Updated ${formatUpdateLabel(newest, config)
+          .replace(/^\S+\s+/, '')
+          .replace(/:$/, '')}`
       : '',
-    `First published ${e(dayFormat.format(base.published.epochMs))}`,
+    `First published ${dayFormat.format(base.published.epochMs)}`,
     `${updates.length} update${updates.length === 1 ? '' : 's'}`,
   ]
     .filter(Boolean)
     .join(' · ');
 
-  const page = `<!doctype html>
-<html lang="${e(config.locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(headline)} · ${e(config.publication)}</title>
-${base.dek ? `<meta name="description" content="${e(base.dek)}">\n` : ''}<link rel="canonical" href="${e(site)}">
-<link rel="alternate" type="application/atom+xml" title="${e(config.publication)}" href="${e(new URL('feed.xml', site).href)}">
-<link rel="alternate" type="application/feed+json" title="${e(config.publication)}" href="${e(new URL('feed.json', site).href)}">
-${jsonLdScript(article)}
-<style>
+  const head = h(
+    'head',
+    lines(
+      h('meta', { charSet: 'utf-8' }),
+      h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+      h('title', `${headline} · ${config.publication}`),
+      base.dek ? h('meta', { name: 'description', content: base.dek }) : undefined,
+      h('link', { rel: 'canonical', href: site }),
+      h('link', {
+        rel: 'alternate',
+        type: 'application/atom+xml',
+        title: config.publication,
+        href: feedXml,
+      }),
+      h('link', {
+        rel: 'alternate',
+        type: 'application/feed+json',
+        title: config.publication,
+        href: feedJson,
+      }),
+      jsonLdScript(
+        newsArticle(
+          { headline, description: base.dek, modified: newest?.date, url: site },
+          base,
+          config,
+        ),
+      ),
+      h('style', styles),
+    ),
+  );
+
+  const main = h(
+    'main',
+    lines(
+      base.image
+        ? h('figure', [
+            h('img', { src: absoluteUrl(base.image.src, site), alt: base.image.alt }),
+            ...(base.image.credit ? [h('figcaption', base.image.credit)] : []),
+          ])
+        : undefined,
+      h('h1', headline),
+      base.dek ? h('p.dek', base.dek) : undefined,
+      h('p.meta', meta),
+      updates.length > 0
+        ? h('section.updates', lines(h('h2', 'Updates'), ...updateArticles))
+        : undefined,
+      h(
+        'section.story',
+        lines(
+          h('h2', 'The story'),
+          ...bodyOf(base.body, { siteUrl: site, idPrefix: 'story' }),
+          base.byline ? h('p.byline', base.byline) : undefined,
+        ),
+      ),
+      editionItems.length > 0
+        ? h('section.editions', lines(h('h2', 'Editions mailed'), h('ul', lines(...editionItems))))
+        : undefined,
+    ),
+  );
+
+  const footer = h('footer', [
+    ...(config.postalAddress ? [`${config.postalAddress} · `] : []),
+    h('a', { href: feedXml }, 'Atom feed'),
+    ' · ',
+    h('a', { href: feedJson }, 'JSON Feed'),
+  ]);
+
+  const page: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      { type: 'text', value: '\n' },
+      h(
+        'html',
+        { lang: config.locale },
+        lines(
+          head,
+          h('body', lines(h('header', h('a', { href: site }, config.publication)), main, footer)),
+        ),
+      ),
+      { type: 'text', value: '\n' },
+    ],
+  };
+  return toHtml(absoluteFragments(page, site));
+}
+
+/** A markdown body as the elements to place in the page. */
+function bodyOf(body: MdastRoot, options: HastOptions): ElementContent[] {
+  return mdastToHast(body, options).children.filter(
+    (node): node is ElementContent => node.type !== 'doctype',
+  );
+}
+
+/**
+ * The children with a line break around each, left out where `undefined`,
+ * so the committed page reads (and diffs) one element a line.
+ */
+function lines(...children: (ElementContent | undefined)[]): ElementContent[] {
+  const out: ElementContent[] = [{ type: 'text', value: '\n' }];
+  for (const child of children) {
+    if (child === undefined) continue;
+    // A body's own line breaks between blocks are already there.
+    if (child.type === 'text' && child.value === '\n') continue;
+    out.push(child, { type: 'text', value: '\n' });
+  }
+  return out;
+}
+
+const styles = `
 body { margin: 0; background: #f3f1ec; color: #1f2328; font: 18px/1.6 Georgia, "Times New Roman", serif; }
 header, main, footer { max-width: 680px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 20px; font: 700 13px/1.4 Helvetica, Arial, sans-serif; letter-spacing: .08em; text-transform: uppercase; }
@@ -130,25 +236,4 @@ footer a { color: #6b645a; }
   .dek, blockquote { color: #c9c4bb; }
   a, .update .label a { color: #f2978c; }
 }
-</style>
-</head>
-<body>
-<header><a href="${e(site)}">${e(config.publication)}</a></header>
-<main>
-${
-  base.image
-    ? `<figure><img src="${e(absoluteUrl(base.image.src, site))}" alt="${e(base.image.alt)}">${base.image.credit ? `<figcaption>${e(base.image.credit)}</figcaption>` : ''}</figure>\n`
-    : ''
-}<h1>${e(headline)}</h1>
-${base.dek ? `<p class="dek">${e(base.dek)}</p>\n` : ''}<p class="meta">${meta}</p>
-${updates.length > 0 ? `<section class="updates">\n<h2>Updates</h2>\n${updateHtml}\n</section>\n` : ''}<section class="story">
-<h2>The story</h2>
-${mdastToHtml(base.body, { siteUrl: site, idPrefix: 'story' })}
-${base.byline ? `<p class="byline">${e(base.byline)}</p>\n` : ''}</section>
-${editionItems ? `<section class="editions">\n<h2>Editions mailed</h2>\n<ul>\n${editionItems}\n</ul>\n</section>\n` : ''}</main>
-<footer>${config.postalAddress ? `${e(config.postalAddress)} · ` : ''}<a href="${e(new URL('feed.xml', site).href)}">Atom feed</a> · <a href="${e(new URL('feed.json', site).href)}">JSON Feed</a></footer>
-</body>
-</html>
 `;
-  return absoluteFragments(page, site);
-}

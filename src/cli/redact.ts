@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { dkimKeyPem } from '../deliver/dkimKeyPem.js';
 
 /**
  * The values that must never be printed: the SMTP password (and the URL
@@ -15,13 +15,8 @@ export function secretsIn(env: NodeJS.ProcessEnv): string[] {
   const key = env.DKIM_PRIVATE_KEY?.trim();
   if (key) {
     add(key);
-    let pem = key;
-    if (!key.startsWith('-----BEGIN')) {
-      // A path to the key: the key itself must not show either.
-      try {
-        pem = readFileSync(key, 'utf8');
-      } catch {}
-    }
+    // A path to the key: the key itself must not show either.
+    const pem = dkimKeyPem(key) ?? key;
     add(pem.trim());
     // Its base64 body line by line too, in case something quotes part of it.
     for (const line of pem.split('\n'))

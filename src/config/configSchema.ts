@@ -50,7 +50,10 @@ const timeZone = z.string().superRefine((value, ctx) => {
 
 /**
  * `storyline.config.json`. Every field has a default so a fresh clone runs
- * with no config at all; the sample ships one to show every field.
+ * with no config at all; the sample ships one to show every field. Nested
+ * objects use `.prefault({})`: zod 4's `.default({})` returns `{}` as it is,
+ * skipping the inner defaults, whereas a prefault is parsed, so each default
+ * is written once, on its field.
  */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -68,7 +71,7 @@ export const configSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({}),
+    .prefault({}),
   locale: locale.default('en-US'),
   timeZone: timeZone.default('UTC'),
   postalAddress: z.string().default(''),
@@ -89,13 +92,7 @@ export const configSchema = z.strictObject({
       moreUpdates: z.string().trim().min(1).default('more updates in the archive'),
       readMore: z.string().trim().min(1).default('Read it in the archive'),
     })
-    .default({
-      update: 'Update',
-      correction: 'Correction',
-      earlierUpdates: 'Earlier updates',
-      moreUpdates: 'more updates in the archive',
-      readMore: 'Read it in the archive',
-    }),
+    .prefault({}),
   send: z
     .strictObject({
       /** Messages per second, across all connections; 0 for no limit. */
@@ -107,7 +104,7 @@ export const configSchema = z.strictObject({
       /** Seconds before the first retry; each further one waits twice as long, give or take half. */
       retryDelay: z.number().min(0).max(600).default(2),
     })
-    .default({ rate: 10, concurrency: 5, retries: 3, retryDelay: 2 }),
+    .prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { dkimKeyPem } from './dkimKeyPem.js';
 import type { DkimOptions } from './transports/Transport.js';
 
 /**
@@ -26,13 +26,9 @@ export function dkimFromEnv(env: NodeJS.ProcessEnv): DkimOptions | undefined {
       `DKIM is half configured: ${missing.join(' and ')} not set; set all three of DKIM_PRIVATE_KEY, DKIM_SELECTOR and DKIM_DOMAIN, or none`,
     );
   }
-  let privateKey = key as string;
-  if (!privateKey.startsWith('-----BEGIN')) {
-    try {
-      privateKey = readFileSync(privateKey, 'utf8');
-    } catch {
-      throw new Error('DKIM_PRIVATE_KEY is neither a PEM key nor a readable file holding one');
-    }
+  const privateKey = dkimKeyPem(key as string);
+  if (privateKey === undefined) {
+    throw new Error('DKIM_PRIVATE_KEY is neither a PEM key nor a readable file holding one');
   }
   try {
     createPrivateKey(privateKey);

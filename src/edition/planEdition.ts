@@ -2,6 +2,7 @@ import type { Config } from '../config/configSchema.js';
 import type { Story, Update } from '../content/Story.js';
 import type { Edition } from './Edition.js';
 import { firstSentence } from './firstSentence.js';
+import { headlineInEffect } from './headlineInEffect.js';
 
 type EditionConfig = Pick<Config, 'subjectPrefix' | 'locale'>;
 
@@ -74,11 +75,11 @@ function makeEdition(
   const newUpdates = [...fresh].reverse();
   const newest = newUpdates[0];
   if (!newest) throw new Error('an edition needs at least one update');
-  // The headline in effect is the newest one set at or before the newest update.
+  // A reader of this edition has every published update up to its newest.
   const upTo = story.updates
     .slice(0, story.updates.indexOf(newest) + 1)
     .filter((u) => !u.draft || u === newest);
-  const headline = upTo.findLast((u) => u.headline)?.headline ?? story.base.title;
+  const headline = headlineInEffect(story.base, upTo);
   const subject = oneLine(`${config.subjectPrefix}${headline}`);
   const preheader = oneLine(newest.summary ?? firstSentence(newest.body, config.locale));
   return {

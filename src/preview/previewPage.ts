@@ -1,3 +1,5 @@
+import { forceDark } from './forceDark.js';
+
 /**
  * The preview app: one static page. It asks the server for the state and
  * the chosen edition's view, and listens on `/events` for re-renders, so the
@@ -75,6 +77,7 @@ export const previewPage = `<!doctype html>
   <div id="pane-lints" hidden><div id="lints"></div><p id="no-lints" hidden>No lint warnings.</p></div>
 </main>
 <script>
+const forceDark = ${forceDark.toString()};
 const $ = (id) => document.getElementById(id);
 const saved = JSON.parse(sessionStorage.getItem('storyline-preview') || '{}');
 let view = saved.view || 'desktop';
@@ -140,8 +143,7 @@ async function loadView() {
   document.querySelector('[data-view="lints"]').textContent = data.ok && data.problems.length ? 'Lints (' + data.problems.length + ')' : 'Lints';
   if (data.ok) {
     frame.onload = () => { try { frame.contentWindow.scrollTo(0, scroll); } catch {} };
-    // Same rule as the server's forceDark: the email's dark-mode CSS always applies.
-    frame.srcdoc = view === 'dark' ? data.frameHtml.replace(/@media\\s*\\(prefers-color-scheme:\\s*dark\\)/g, '@media all') : data.frameHtml;
+    frame.srcdoc = view === 'dark' ? forceDark(data.frameHtml) : data.frameHtml;
   }
   document.body.dataset.version = String(data.version);
   showView();

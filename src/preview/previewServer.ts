@@ -6,6 +6,7 @@ import { escapeXml } from '../render/escapeXml.js';
 import { addressProblem } from '../util/addressProblem.js';
 import { isLoopback } from '../util/isLoopback.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
+import { forceDark } from './forceDark.js';
 import type { PreviewModel } from './PreviewModel.js';
 import { previewPage } from './previewPage.js';
 import { watchContent } from './watchContent.js';
@@ -242,11 +243,6 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       await running;
     },
   };
-}
-
-/** The email as a client in dark mode shows it: its dark-mode rules always apply. */
-export function forceDark(html: string): string {
-  return html.replace(/@media\s*\(prefers-color-scheme:\s*dark\)/g, '@media all');
 }
 
 function withPolicy(html: string): string {

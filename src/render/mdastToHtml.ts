@@ -1,43 +1,16 @@
-import type { Element, Nodes as HastNodes, Root as HastRoot } from 'hast';
+import type { Nodes as HastNodes } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import type { Root } from 'mdast';
-import { toHast } from 'mdast-util-to-hast';
-import { visit } from 'unist-util-visit';
-import { absoluteUrl } from './absoluteUrl.js';
-
-export interface HtmlOptions {
-  siteUrl: string;
-  /** Prefix for footnote ids, so two bodies in one email do not clash. */
-  idPrefix: string;
-}
+import { type HastOptions, mdastToHast } from './mdastToHast.js';
 
 /**
  * A markdown body as an HTML fragment for an `mj-text` block: every text
  * escaped, raw HTML dropped (content checks already reject it), URLs made
  * absolute, tables given the `sl-table` class the templates style. Pure.
  */
-export function mdastToHtml(body: Root, options: HtmlOptions): string {
-  const tree = toHast(body, {
-    clobberPrefix: `${options.idPrefix}-`,
-    // A visible label: mail clients ignore the screen-reader-only class the
-    // default relies on, so it would show as a stray "Footnotes" anyway.
-    footnoteLabel: 'Notes',
-    footnoteLabelTagName: 'p',
-    footnoteLabelProperties: { className: ['sl-notes'] },
-  }) as HastRoot;
-  visit(tree, 'element', (node: Element) => {
-    const props = node.properties;
-    if (node.tagName === 'a' && typeof props.href === 'string') {
-      props.href = absoluteUrl(props.href, options.siteUrl);
-    }
-    if (node.tagName === 'img' && typeof props.src === 'string') {
-      props.src = absoluteUrl(props.src, options.siteUrl);
-      props.style = 'max-width:100%;height:auto;';
-    }
-    if (node.tagName === 'table') props.className = ['sl-table'];
-  });
+export function mdastToHtml(body: Root, options: HastOptions): string {
   return (
-    toHtml(tree as HastNodes)
+    toHtml(mdastToHast(body, options) as HastNodes)
       // Braces in text or URLs must not form a `{{slot}}` the template fills in.
       .replaceAll('{', '&#123;')
       .trim()

@@ -30,6 +30,28 @@ describe('storyline.config.json', () => {
     expect(config.send).toEqual({ rate: 2, concurrency: 5, retries: 3, retryDelay: 2 });
   });
 
+  it('gives an absent nested object the same defaults as an empty one', async () => {
+    // One default per field: an absent `labels` or `send` is parsed as `{}`,
+    // so it cannot drift from the defaults written on the fields themselves.
+    const absent = (await loadConfig(await fixture({}))).config;
+    const empty = (
+      await loadConfig(
+        await fixture({
+          'storyline.config.json': '{ "labels": {}, "send": {}, "unsubscribe": {} }',
+        }),
+      )
+    ).config;
+    expect(absent).toEqual(empty);
+    expect(absent.labels).toEqual({
+      update: 'Update',
+      correction: 'Correction',
+      earlierUpdates: 'Earlier updates',
+      moreUpdates: 'more updates in the archive',
+      readMore: 'Read it in the archive',
+    });
+    expect(absent.unsubscribe).toEqual({});
+  });
+
   it('reports JSON syntax errors at their position', async () => {
     expect(await configProblems('{\n  "publication": "X",\n}\n')).toEqual([
       'storyline.config.json:3:1: Unexpected JSON: expected a quoted field name (no trailing comma after the last entry) [json-syntax]',
