@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -77,16 +77,11 @@ describe('publish.yml, run step by step against a bare remote and a loopback rel
       SMTP_URL: `smtp://127.0.0.1:${port}`,
       STORYLINE_SECRET: 'workflow-test-secret-0123456789',
     };
-    let firstCheckout: string | undefined;
     const runPublish = async (n: number): Promise<StepResult[]> => {
       // actions/checkout: a fresh clone of main.
       const checkout = path.join(base, `run-${n}`);
       git(base, 'clone', '--quiet', remote, checkout);
-      if (firstCheckout) {
-        // npm ci ran in the first checkout; later ones share its node_modules and dist.
-        symlinkSync(path.join(firstCheckout, 'node_modules'), path.join(checkout, 'node_modules'));
-        symlinkSync(path.join(firstCheckout, 'dist'), path.join(checkout, 'dist'));
-      }
+      let replacedInstalls = 0;
       const results = await runWorkflowSteps(
         path.join(repoRoot, '.github/workflows/publish.yml'),
         'publish',
@@ -99,15 +94,22 @@ describe('publish.yml, run step by step against a bare remote and a loopback rel
               return null;
             throw new Error(`no plain equivalent for ${action}`);
           },
-          replaceRun: (script) =>
-            script.trim() === 'npm ci'
-              ? firstCheckout
-                ? 'true'
-                : 'npm ci --prefer-offline --no-audit --no-fund'
-              : undefined,
+          // No registry: `npm ci` (install, then `prepare` compiles src/ to dist/)
+          // becomes links to this repository's installed node_modules and its
+          // dist/, compiled from the same sources by the global setup.
+          replaceRun: (script) => {
+            if (script !== 'npm ci') return undefined;
+            replacedInstalls += 1;
+            return `ln -s ${JSON.stringify(path.join(repoRoot, 'node_modules'))} node_modules && ln -s ${JSON.stringify(path.join(repoRoot, 'dist'))} dist`;
+          },
+          // npm cannot reach a registry (a closed loopback port, offline), so an
+          // `npx storyline` that is not the linked install fails the run
+          // instead of downloading a package.
+          env: { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' },
         },
       );
-      firstCheckout ??= checkout;
+      // The workflow still installs with exactly the one `npm ci` replaced above.
+      expect(replacedInstalls).toBe(1);
       for (const r of results)
         if (r.status !== 0) console.log(`${r.name} failed:\n${r.stdout}\n${r.stderr}`);
       return results;
