@@ -7,6 +7,7 @@ import {
   globalOptions,
 } from './cli/commandTable.js';
 import type { Io } from './cli/Io.js';
+import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { redactingStream, secretsIn } from './cli/redact.js';
 import { UsageError } from './cli/UsageError.js';
 import { commandHelp, mainHelp, usageLine } from './cli/usage.js';
@@ -66,9 +67,22 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     io.stdout.write(commandHelp(command));
     return 0;
   }
+  // Signals are the CLI's: a command that says how it stops gets an
+  // AbortSignal in its Io, and the second signal ends the process here.
+  const interrupts = command.interrupt
+    ? interruptOnSignals({
+        spec: command.interrupt,
+        stderr: io.stderr,
+        exit: (code) => process.exit(code),
+      })
+    : undefined;
   try {
     const module = await commandModules[command.name]();
-    return await module.run({ values: parsed.values, positionals: parsed.positionals, io });
+    return await module.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      io: interrupts ? { ...io, signal: interrupts.signal } : io,
+    });
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, command, error);
     // Unexpected: say it through the redacting streams, never with a raw stack
@@ -78,6 +92,8 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       : String((error as Error).message ?? error);
     io.stderr.write(`storyline ${command.name}: ${detail}\n`);
     return 1;
+  } finally {
+    interrupts?.dispose();
   }
 }
 

@@ -6,4 +6,10 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** The clock; `STORYLINE_NOW` sets it for tests. */
   now: () => Date;
+  /**
+   * Aborted when the command should stop (the CLI's first SIGINT or SIGTERM,
+   * for a command whose table entry says how it stops). Signal handlers and
+   * `process.exit` belong to the CLI; a command and its use cases see only this.
+   */
+  signal?: AbortSignal;
 }

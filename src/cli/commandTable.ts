@@ -31,7 +31,27 @@ export interface CommandSpec {
   positionals: { min: number; max: number };
   summary: string;
   options: Record<string, OptionSpec>;
+  /**
+   * How the command stops on SIGINT or SIGTERM: the CLI aborts `io.signal`
+   * on the first and says `first`, and exits at once (130) on the second,
+   * saying `second`. Without it a signal ends the process as usual.
+   */
+  interrupt?: InterruptSpec;
 }
+
+export interface InterruptSpec {
+  /** Said on the first signal (after `SIGINT: `); empty says nothing. */
+  first: string;
+  /** Said on the second (after `SIGINT again: `); empty says nothing. */
+  second: string;
+}
+
+/** A send stops taking recipients and lets those in flight finish, so nothing is duplicated. */
+const stopSending: InterruptSpec = {
+  first:
+    'taking no new recipients; finishing the messages in flight (Ctrl-C again to stop at once)…',
+  second: 'stopping at once; the next `storyline send` resumes and says what may have gone twice',
+};
 
 /** Options every command takes. */
 export const globalOptions: Record<string, OptionSpec> = {
@@ -110,6 +130,8 @@ export const commandTable: readonly CommandSpec[] = [
         description: 'write desktop.png, mobile.png and dark.png to DIR and exit',
       },
     },
+    // The server closes on the first signal: nothing to say.
+    interrupt: { first: '', second: '' },
   },
   {
     name: 'send',
@@ -138,12 +160,14 @@ export const commandTable: readonly CommandSpec[] = [
           'subscriber CSV (default: $STORYLINE_SUBSCRIBERS, subscribers.csv, subscribers.example.csv)',
       },
     },
+    interrupt: stopSending,
   },
   {
     name: 'publish',
     positionals: { min: 0, max: 0 },
     summary: 'check, build, send the pending edition and update archive/: what CI runs on main',
     options: {},
+    interrupt: stopSending,
   },
   {
     name: 'status',

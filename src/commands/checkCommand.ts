@@ -1,88 +1,12 @@
 import path from 'node:path';
-import type { VFile } from 'vfile';
-import type { VFileMessage } from 'vfile-message';
 import type { CommandContext } from '../cli/CommandContext.js';
-import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { problemToJson } from '../diagnostics/problemToJson.js';
-import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
-import { loadProject, type Project } from '../project/loadProject.js';
-import { renderForProject } from '../project/renderForProject.js';
-import { loadTemplate, type TemplateResult } from '../render/loadTemplate.js';
-import type { Rendered } from '../render/Rendered.js';
-
-export interface CheckOptions {
-  root: string;
-  now: Date;
-  /** Treat lint warnings as errors. */
-  strict?: boolean;
-}
-
-export interface CheckResult {
-  project: Project;
-  template: TemplateResult;
-  /** The pending edition, rendered, when there is one and nothing stopped it. */
-  pending: Rendered | undefined;
-  /** Errors and warnings, ordered by file and position. */
-  problems: VFileMessage[];
-  ok: boolean;
-  /** One line for a person: title, updates, pending, drafts. */
-  summary: string;
-}
-
-/**
- * Validate content, config and templates, then render the pending edition
- * (or, with nothing pending, the newest one, to prove the template) and lint
- * it. Reads files, writes nothing.
- */
-export async function check(options: CheckOptions): Promise<CheckResult> {
-  const project = await loadProject(options.root, options.now);
-  const template = await loadTemplate(project.root, project.config);
-  const files: VFile[] = [...project.files, ...template.files];
-  let pending: Rendered | undefined;
-  const { story } = project;
-  if (story && template.template && !collectProblems(files).some((p) => p.fatal)) {
-    const newest = story.updates.findLast((u) => !u.draft);
-    const pendingEdition = planPendingEdition(
-      story,
-      project.sent,
-      project.config,
-      project.inProgress,
-    );
-    const edition =
-      pendingEdition ??
-      (newest
-        ? planEditionById(story, newest.id, project.sent, project.config, project.inProgress)
-        : undefined);
-    if (edition) {
-      const result = await renderForProject(project, edition, template);
-      files.push(...result.files);
-      if (pendingEdition) pending = result.rendered;
-    }
-  }
-  const problems = collectProblems(files);
-  if (options.strict) for (const problem of problems) problem.fatal = true;
-  const errors = problems.filter((p) => p.fatal).length;
-  const warnings = problems.length - errors;
-  let summary: string;
-  if (errors > 0 || !story) {
-    summary = `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: nothing can be sent until they are fixed`;
-  } else {
-    const drafts = story.updates.filter((u) => u.draft);
-    const pending = story.updates.filter((u) => !u.draft && !project.sent.has(u.id));
-    summary = `${story.base.title}: ${plural(story.updates.length, 'update')}, ${pending.length} pending, ${plural(drafts.length, 'draft')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
-    if (drafts.length > 0) {
-      const names = drafts.map((d) => path.relative(project.root, d.path)).join(', ');
-      summary += `\nDrafts are never sent; remove \`draft: true\` when ready: ${names}`;
-    }
-  }
-  const ok = errors === 0 && story !== undefined;
-  return { project, template, pending: ok ? pending : undefined, problems, ok, summary };
-}
+import { checkProject } from '../usecases/checkProject.js';
 
 export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
-  const result = await check({ root, now: io.now(), strict: values.strict === true });
+  const result = await checkProject({ root, now: io.now(), strict: values.strict === true });
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify(
@@ -96,8 +20,4 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     (result.ok ? io.stdout : io.stderr).write(`${result.summary}\n`);
   }
   return result.ok ? 0 : 1;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

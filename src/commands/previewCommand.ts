@@ -89,9 +89,12 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   io.stdout.write(
     `Preview of ${path.relative(io.cwd, root) || '.'} at ${server.url} (Ctrl-C to stop)\n`,
   );
+  // The CLI aborts `io.signal` on SIGINT or SIGTERM; without one (in a
+  // process of its own making) the server runs until the process ends.
+  const { signal } = io;
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   await server.close();
   return 0;

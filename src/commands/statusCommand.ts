@@ -1,28 +1,24 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
-import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
-import { planPendingEdition } from '../edition/planEdition.js';
-import { loadProject } from '../project/loadProject.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
+import { storyStatus } from '../usecases/storyStatus.js';
 
 /** `storyline status`: pending updates, the editions sent with their counts, and what to do next. */
 export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
-  const project = await loadProject(root, io.now());
   const out = (line = '') => io.stdout.write(`${line}\n`);
-  const problems = collectProblems(project.files);
-  for (const problem of problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
-  const { story, config, sent, inProgress, editions } = project;
-  if (!story) {
+  const status = await storyStatus(root, io.now());
+  for (const problem of status.problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
+  if (status.status === 'no-story') {
     out('No story: run `storyline check` to see why.');
     return 1;
   }
-  const pending = story.updates.filter((u) => !u.draft && !sent.has(u.id));
-  const drafts = story.updates.filter((u) => u.draft);
-  out(`${story.base.title}`);
+  const { config, pending, drafts, editions, next } = status;
+  const total = status.updates;
+  out(status.title);
   out(
-    `${story.updates.length} update${story.updates.length === 1 ? '' : 's'}: ${story.updates.length - pending.length - drafts.length} mailed, ${pending.length} pending, ${drafts.length} draft${drafts.length === 1 ? '' : 's'}`,
+    `${total} update${total === 1 ? '' : 's'}: ${total - pending.length - drafts.length} mailed, ${pending.length} pending, ${drafts.length} draft${drafts.length === 1 ? '' : 's'}`,
   );
   if (pending.length > 0) {
     out();
@@ -60,19 +56,24 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     for (const row of rows) out(line(row));
   }
   out();
-  const next = planPendingEdition(story, sent, config, inProgress);
-  if (problems.some((p) => p.fatal))
-    out('Next: fix the problems above (`storyline check` lists them all).');
-  else if (inProgress)
-    out(
-      inProgress.shards > 1
-        ? `Next: ${inProgress.id} is being sent in ${inProgress.shards} shards; run \`storyline send --shard i/${inProgress.shards}\` for each shard not yet complete.`
-        : `Next: \`storyline send\` resumes ${inProgress.id}, which stopped part-way (${inProgress.counts.deferred} still to go).`,
-    );
-  else if (next)
-    out(
-      `Next: \`storyline preview\` to look at ${next.id}, then \`storyline publish\` (or merge to main) to mail it.`,
-    );
-  else out('Next: nothing to send. `storyline new <headline>` starts the next update.');
-  return problems.some((p) => p.fatal) ? 1 : 0;
+  switch (next.kind) {
+    case 'fix-problems':
+      out('Next: fix the problems above (`storyline check` lists them all).');
+      return 1;
+    case 'resume':
+      out(
+        next.shards > 1
+          ? `Next: ${next.editionId} is being sent in ${next.shards} shards; run \`storyline send --shard i/${next.shards}\` for each shard not yet complete.`
+          : `Next: \`storyline send\` resumes ${next.editionId}, which stopped part-way (${next.deferred} still to go).`,
+      );
+      return 0;
+    case 'preview-and-publish':
+      out(
+        `Next: \`storyline preview\` to look at ${next.editionId}, then \`storyline publish\` (or merge to main) to mail it.`,
+      );
+      return 0;
+    case 'nothing-to-send':
+      out('Next: nothing to send. `storyline new <headline>` starts the next update.');
+      return 0;
+  }
 }

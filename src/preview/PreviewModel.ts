@@ -4,13 +4,14 @@ import type { Config } from '../config/configSchema.js';
 import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
-import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
+import { planEditionById } from '../edition/planEdition.js';
 import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { gmailClipBytes } from '../render/lintEdition.js';
 import { loadTemplate, type TemplateResult } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
+import { chooseEdition } from '../usecases/chooseEdition.js';
 
 export interface EditionChoice {
   id: string;
@@ -88,14 +89,14 @@ export class PreviewModel {
     const story = project?.story;
     if (!project || !story)
       return { version: this.#version, editions: [], defaultEdition: undefined };
-    const pending = planPendingEdition(story, project.sent, project.config, project.inProgress);
+    const chosen = chooseEdition(project, { otherwise: 'newest-or-draft' });
     const editions = [...story.updates].reverse().map((u) => ({
       id: u.id,
       label: `${formatUpdateLabel(u, project.config)} ${u.headline ?? ''}`.trim(),
       draft: u.draft,
       pending: !u.draft && !project.sent.has(u.id),
     }));
-    return { version: this.#version, editions, defaultEdition: pending?.id ?? editions[0]?.id };
+    return { version: this.#version, editions, defaultEdition: chosen?.edition.id };
   }
 
   /** The edition last asked for: the one to render first after a save. */
@@ -137,8 +138,7 @@ export class PreviewModel {
     const { story, config, sent } = project;
     const edition = id
       ? planEditionById(story, id, sent, config, project.inProgress)
-      : (planPendingEdition(story, sent, config, project.inProgress) ??
-        planEditionById(story, story.updates.at(-1)?.id ?? '', sent, config, project.inProgress));
+      : chooseEdition(project, { otherwise: 'newest-or-draft' })?.edition;
     if (!edition) {
       return {
         ...failed([]),

@@ -97,3 +97,24 @@ export function describeCycles(graph: FolderGraph, cycles: string[][]): string {
     })
     .join('\n');
 }
+
+/**
+ * Imports from one file of `folder` (a folder of `srcDir`, such as
+ * `commands`) to another file of the same folder, as `file → specifier`.
+ */
+export async function importsWithin(srcDir: string, folder: string): Promise<string[]> {
+  const dir = path.join(srcDir, folder);
+  const found: string[] = [];
+  const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
+  for (const file of files) {
+    const from = path.join(dir, file);
+    for (const specifier of importsOf(await readFile(from, 'utf8'))) {
+      if (!specifier.startsWith('.')) continue;
+      const target = path.resolve(path.dirname(from), specifier);
+      const relative = path.relative(dir, target);
+      if (!relative.startsWith('..') && !path.isAbsolute(relative))
+        found.push(`${folder}/${file} → ${specifier}`);
+    }
+  }
+  return found;
+}

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/commands/buildCommand.js';
 import { planPendingEdition } from '../../src/edition/planEdition.js';
+import { buildEditions as build } from '../../src/usecases/buildEditions.js';
 import {
   editionRecordJson,
   fixture,

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newUpdate, UpdateExistsError } from '../../src/commands/newCommand.js';
 import { loadStory } from '../../src/content/loadStory.js';
 import { slugForHeadline } from '../../src/content/slugForHeadline.js';
+import { newUpdate, UpdateExistsError } from '../../src/usecases/newUpdate.js';
 import { fixture, storyMd } from '../helpers/fixture.js';
 import { problemsOf } from '../helpers/problems.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/commands/checkCommand.js';
 import { formatProblem } from '../../src/diagnostics/formatProblem.js';
+import { checkProject as check } from '../../src/usecases/checkProject.js';
 import { fixture, storyMd, updateMd } from '../helpers/fixture.js';
 import { defaultNow } from '../helpers/problems.js';
 

@@ -3,12 +3,12 @@ import { appendFile, lstat, readdir, readFile, rm, symlink, writeFile } from 'no
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeArchive } from '../../src/archive/writeArchive.js';
-import { check } from '../../src/commands/checkCommand.js';
 import { formatProblem } from '../../src/diagnostics/formatProblem.js';
 import { PreviewModel } from '../../src/preview/PreviewModel.js';
 import { startPreviewServer } from '../../src/preview/previewServer.js';
 import { loadProject } from '../../src/project/loadProject.js';
 import { loadTemplate } from '../../src/render/loadTemplate.js';
+import { checkProject as check } from '../../src/usecases/checkProject.js';
 import { fixture, sampleFixture, updateMd } from '../helpers/fixture.js';
 import { publishInProcess, publishNow, publishOk } from '../helpers/publish.js';
 import { runCli } from '../helpers/runCli.js';

@@ -7,6 +7,7 @@ import type { JournalEntry } from '../../src/ledger/Journal.js';
 import { appendSuppression, suppressionFor } from '../../src/ledger/suppressions.js';
 import { runCli } from '../helpers/runCli.js';
 import {
+  dryRunCount,
   listFiles,
   secret,
   sendFixture,
@@ -78,14 +79,9 @@ describe('send --dry-run and --to', () => {
       expect(parsed?.html).toBeTruthy();
       expect(existsSync(path.join(root, 'archive'))).toBe(false);
       // Not a delivery: the edition is still to be sent to everyone.
-      const dry = await sendInProcess(
-        root,
-        { SMTP_URL: sink.url, STORYLINE_SECRET: secret },
-        { dryRun: true },
-      );
-      expect(dry.stdout).toMatch(
-        /would go to 40 of 40 subscribers in subscribers\.csv \(0 already done/,
-      );
+      const dry = await dryRunCount(root, { SMTP_URL: sink.url, STORYLINE_SECRET: secret });
+      expect(dry).toMatchObject({ status: 'counted', toSend: 40, total: 40, done: 0 });
+      expect(dry.status === 'counted' && path.basename(dry.subscribers)).toBe('subscribers.csv');
     } finally {
       await sink.close();
     }

@@ -4,7 +4,10 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { send } from '../../src/commands/sendCommand.js';
+import { secretFromEnv } from '../../src/deliver/secret.js';
 import type { Shard } from '../../src/ledger/archivePaths.js';
+import { countDryRun, type DryRunResult } from '../../src/usecases/countDryRun.js';
+import { renderChosenEdition } from '../../src/usecases/renderChosenEdition.js';
 import { captureIo, collectChild } from './captureIo.js';
 import { sampleFiles, sampleFixture } from './fixture.js';
 import { bin, repoRoot } from './runCli.js';
@@ -105,6 +108,19 @@ export async function sendInProcess(
     code = 1;
   }
   return { code, stdout: captured.stdout(), stderr: captured.stderr() + err };
+}
+
+/** What `send --dry-run` would report, as the use case returns it (the pending edition). */
+export async function dryRunCount(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  shard?: Shard,
+): Promise<DryRunResult> {
+  const chosen = await renderChosenEdition(root, new Date(), { otherwise: 'none' });
+  if (chosen.status !== 'rendered') throw new Error(`no edition to count: ${chosen.status}`);
+  const { project, rendered } = chosen;
+  const { secret: key } = secretFromEnv(env);
+  return countDryRun({ project, rendered, secret: key, env, shard });
 }
 
 /** `storyline send ARGS` as a child process that a test can signal. */

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/commands/buildCommand.js';
+import { buildEditions as build } from '../../src/usecases/buildEditions.js';
 import { browserSkipReason, launchBrowser, serveSiteFromRoot } from '../helpers/browser.js';
 import { sampleFixture, updateMd, writeFiles } from '../helpers/fixture.js';
 import { defaultNow } from '../helpers/problems.js';

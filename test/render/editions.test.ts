@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/commands/buildCommand.js';
 import {
   planAllEditions,
   planEditionById,
   planPendingEdition,
 } from '../../src/edition/planEdition.js';
 import { formatUpdateLabel } from '../../src/render/formatUpdateLabel.js';
+import { buildEditions as build } from '../../src/usecases/buildEditions.js';
 import { editionRecordJson, fixture, storyMd, updateMd } from '../helpers/fixture.js';
 import { defaultNow } from '../helpers/problems.js';
 import { flat, loadForRender, visibleText } from '../helpers/render.js';

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/commands/buildCommand.js';
+import { buildEditions as build } from '../../src/usecases/buildEditions.js';
 import { sampleFixture } from '../helpers/fixture.js';
 import { defaultNow } from '../helpers/problems.js';
 import { visibleText } from '../helpers/render.js';

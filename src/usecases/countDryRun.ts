@@ -1,0 +1,101 @@
+import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { readSubscribers } from '../deliver/readSubscribers.js';
+import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
+import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import { addressHash, inShard } from '../ledger/addressHash.js';
+import { journalPath, type Shard } from '../ledger/archivePaths.js';
+import { isFinal, Journal } from '../ledger/Journal.js';
+import { secretId } from '../ledger/secretId.js';
+import { readSuppressions } from '../ledger/suppressions.js';
+import type { Project } from '../project/loadProject.js';
+import type { Rendered } from '../render/Rendered.js';
+import { type SendRefusal, sendPreflight } from './sendPreflight.js';
+
+export interface DryRunOptions {
+  project: Project;
+  rendered: Rendered;
+  secret: string;
+  env: NodeJS.ProcessEnv;
+  subscribers?: string | undefined;
+  shard?: Shard | undefined;
+}
+
+/** What a send would do now, counted without sending or writing anything. */
+export interface DryRunCount {
+  status: 'counted';
+  editionId: string;
+  subject: string;
+  htmlBytes: number;
+  /** The subscriber list's path. */
+  subscribers: string;
+  /** Recipients in the list (in this shard), after invalid and duplicate rows. */
+  total: number;
+  /** A final outcome already in the journal. */
+  done: number;
+  suppressed: number;
+  /** What a send would mail: total less done and suppressed. */
+  toSend: number;
+  listProblems: VFileMessage[];
+  /** The suppression list's warnings. */
+  warnings: string[];
+}
+
+export type DryRunResult =
+  | { status: 'refused'; refusal: SendRefusal; warnings: string[] }
+  | DryRunCount;
+
+/**
+ * `send --dry-run`: the same preflight as a send, the transport made and
+ * closed, then the list counted against the journal and the suppressions.
+ */
+export async function countDryRun(options: DryRunOptions): Promise<DryRunResult> {
+  const { project, rendered, secret, env } = options;
+  const source = await resolveSubscriberSource({
+    root: project.root,
+    flag: options.subscribers,
+    env,
+  });
+  const { refusal, warnings } = await sendPreflight({
+    project,
+    source,
+    secret,
+    env,
+    editionId: rendered.edition.id,
+    shard: options.shard,
+  });
+  if (refusal) return { status: 'refused', refusal, warnings };
+  // The transport a send would use, made and closed (it connects only to
+  // send): SMTP_URL and the DKIM key fail here as they would there.
+  await transportFromEnv(env, project.root, rendered.edition.id).close();
+  const listFile = new VFile({ path: source.path });
+  const { hashes: suppressed } = await readSuppressions(project.root, secret);
+  const journal = Journal.peek(
+    journalPath(project.root, rendered.edition.id, options.shard),
+    secretId(secret),
+  );
+  let total = 0;
+  let done = 0;
+  let skipSuppressed = 0;
+  for await (const subscriber of readSubscribers(source.path, listFile)) {
+    if (!inShard(subscriber.email, secret, options.shard)) continue;
+    total++;
+    const hash = addressHash(subscriber.email, secret);
+    if (isFinal(journal.get(hash)?.status)) done++;
+    else if (suppressed.has(hash)) skipSuppressed++;
+  }
+  return {
+    status: 'counted',
+    editionId: rendered.edition.id,
+    subject: rendered.subject,
+    htmlBytes: Buffer.byteLength(rendered.html),
+    subscribers: source.path,
+    total,
+    done,
+    suppressed: skipSuppressed,
+    toSend: total - done - skipSuppressed,
+    listProblems: collectProblems([listFile]),
+    warnings,
+  };
+}

@@ -1,0 +1,118 @@
+import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import {
+  type SendProgress,
+  type SendReport,
+  sendEdition,
+  UnusableListError,
+} from '../deliver/sendEdition.js';
+import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
+import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import type { Shard } from '../ledger/archivePaths.js';
+import type { Project } from '../project/loadProject.js';
+import type { Rendered } from '../render/Rendered.js';
+import { type SendRefusal, sendPreflight } from './sendPreflight.js';
+
+/** What happens while a delivery runs, for a command to show as it happens. */
+export type DeliveryEvent =
+  | {
+      type: 'start';
+      editionId: string;
+      subject: string;
+      transport: string;
+      /** The subscriber list's path. */
+      subscribers: string;
+      shard: Shard | undefined;
+    }
+  | { type: 'progress'; progress: SendProgress }
+  /** Said at once, since the run may be killed before it returns. */
+  | { type: 'warning'; text: string };
+
+export interface DeliverOptions {
+  project: Project;
+  rendered: Rendered;
+  secret: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** The list given with `--subscribers`, if any. */
+  subscribers?: string | undefined;
+  shard?: Shard | undefined;
+  /** Aborting takes no new recipients; those in flight finish and are journaled. */
+  signal?: AbortSignal | undefined;
+  onEvent?: (event: DeliveryEvent) => void;
+}
+
+export type DeliveryResult =
+  | { status: 'refused'; refusal: SendRefusal }
+  | { status: 'unusable-list'; listProblems: VFileMessage[] }
+  | { status: 'finished'; report: SendReport; listProblems: VFileMessage[] };
+
+/**
+ * Mail a rendered edition to the subscriber list, after the preflight: the
+ * part of `send` after loading and rendering, shared with `publish`.
+ */
+export async function deliverEdition(options: DeliverOptions): Promise<DeliveryResult> {
+  const { project, rendered, secret, env } = options;
+  const { config } = project;
+  const { edition } = rendered;
+  const emit = options.onEvent ?? (() => {});
+  const warn = (text: string) => emit({ type: 'warning', text });
+  const source = await resolveSubscriberSource({
+    root: project.root,
+    flag: options.subscribers,
+    env,
+  });
+  const preflight = await sendPreflight({
+    project,
+    source,
+    secret,
+    env,
+    editionId: edition.id,
+    shard: options.shard,
+  });
+  for (const line of preflight.warnings) warn(line);
+  if (preflight.refusal) return { status: 'refused', refusal: preflight.refusal };
+  const listFile = new VFile({ path: source.path });
+  const transport = transportFromEnv(env, project.root, edition.id);
+  emit({
+    type: 'start',
+    editionId: edition.id,
+    subject: edition.subject,
+    transport: transport.description,
+    subscribers: source.path,
+    shard: options.shard,
+  });
+  let report: SendReport;
+  try {
+    report = await sendEdition({
+      root: project.root,
+      rendered,
+      config,
+      transport,
+      subscribersPath: source.path,
+      listFile,
+      secret,
+      shard: options.shard,
+      signal: options.signal ?? new AbortController().signal,
+      now: options.now,
+      onProgress: (progress) => emit({ type: 'progress', progress }),
+      onPossibleDuplicates: (count) =>
+        warn(
+          `warning: ${count} recipient${count === 1 ? ' was' : 's were'} being sent to when the last run stopped; they are sent again now and may get this edition twice`,
+        ),
+      onUnreadableJournal: (lines, problems) => {
+        for (const problem of problems) warn(`${problem}; this line is skipped`);
+        warn(
+          `warning: ${lines} line${lines === 1 ? '' : 's'} of the delivery journal could not be read; those recipients are sent again and may get this edition twice`,
+        );
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof UnusableListError)) throw error;
+    return { status: 'unusable-list', listProblems: collectProblems([listFile]) };
+  } finally {
+    await transport.close();
+  }
+  return { status: 'finished', report, listProblems: collectProblems([listFile]) };
+}

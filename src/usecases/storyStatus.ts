@@ -1,0 +1,61 @@
+import type { VFileMessage } from 'vfile-message';
+import type { Config } from '../config/configSchema.js';
+import type { Update } from '../content/Story.js';
+import { collectProblems } from '../diagnostics/collectProblems.js';
+import type { EditionRecord } from '../ledger/EditionRecord.js';
+import { loadProject } from '../project/loadProject.js';
+import { chooseEdition } from './chooseEdition.js';
+
+/** What to do next, in the order it matters. */
+export type NextStep =
+  | { kind: 'fix-problems' }
+  | { kind: 'resume'; editionId: string; shards: number; deferred: number }
+  | { kind: 'preview-and-publish'; editionId: string }
+  | { kind: 'nothing-to-send' };
+
+export type StoryStatus =
+  | { status: 'no-story'; problems: VFileMessage[] }
+  | {
+      status: 'ok';
+      problems: VFileMessage[];
+      config: Config;
+      title: string;
+      updates: number;
+      /** Not drafts and not yet mailed, oldest first. */
+      pending: Update[];
+      drafts: Update[];
+      editions: EditionRecord[];
+      next: NextStep;
+    };
+
+/** `storyline status`: pending updates, drafts, the editions sent with their counts, and what to do next. */
+export async function storyStatus(root: string, now: Date): Promise<StoryStatus> {
+  const project = await loadProject(root, now);
+  const problems = collectProblems(project.files);
+  const { story, config, sent, inProgress, editions } = project;
+  if (!story) return { status: 'no-story', problems };
+  let next: NextStep;
+  const pendingEdition = chooseEdition(project, { otherwise: 'none' });
+  if (problems.some((p) => p.fatal)) next = { kind: 'fix-problems' };
+  else if (inProgress)
+    next = {
+      kind: 'resume',
+      editionId: inProgress.id,
+      shards: inProgress.shards,
+      deferred: inProgress.counts.deferred,
+    };
+  else if (pendingEdition)
+    next = { kind: 'preview-and-publish', editionId: pendingEdition.edition.id };
+  else next = { kind: 'nothing-to-send' };
+  return {
+    status: 'ok',
+    problems,
+    config,
+    title: story.base.title,
+    updates: story.updates.length,
+    pending: story.updates.filter((u) => !u.draft && !sent.has(u.id)),
+    drafts: story.updates.filter((u) => u.draft),
+    editions,
+    next,
+  };
+}
