@@ -5,7 +5,7 @@ import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
 import { parseShard } from '../deliver/parseShard.js';
 import { formatDuration, progressReporter } from '../deliver/progressReporter.js';
-import { readSubscribers } from '../deliver/readSubscribers.js';
+import { RecipientQueue } from '../deliver/recipientQueue.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { type SendReport, sendEdition, UnusableListError } from '../deliver/sendEdition.js';
 import { sendTestCopy } from '../deliver/sendTestCopy.js';
@@ -16,9 +16,8 @@ import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { planEditionById, planPendingEdition } from '../edition/planEdition.js';
-import { addressHash, inShard } from '../ledger/addressHash.js';
 import { journalPath, type Shard } from '../ledger/archivePaths.js';
-import { isFinal, Journal } from '../ledger/Journal.js';
+import { Journal } from '../ledger/Journal.js';
 import { secretId } from '../ledger/secretId.js';
 import { sendWritePaths } from '../ledger/sendWritePaths.js';
 import { readSuppressions } from '../ledger/suppressions.js';
@@ -305,19 +304,21 @@ async function dryRun(
     journalPath(project.root, rendered.edition.id, options.shard),
     secretId(secret),
   );
-  let total = 0;
-  let done = 0;
-  let skipSuppressed = 0;
-  for await (const subscriber of readSubscribers(source.path, listFile)) {
-    if (!inShard(subscriber.email, secret, options.shard)) continue;
-    total++;
-    const hash = addressHash(subscriber.email, secret);
-    if (isFinal(journal.get(hash)?.status)) done++;
-    else if (suppressed.has(hash)) skipSuppressed++;
-  }
+  // The queue a send takes its recipients from, read without sending: the
+  // count is what a send would mail.
+  const queue = await RecipientQueue.open({
+    subscribersPath: source.path,
+    listFile,
+    secret,
+    shard: options.shard,
+    isSuppressed: (hash) => suppressed.has(hash),
+    lastEntry: (hash) => journal.get(hash),
+  });
+  let toSend = 0;
+  while (await queue.next()) toSend++;
+  const { total, skipped: done, suppressed: skipSuppressed } = queue;
   for (const problem of collectProblems([listFile]))
     io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
-  const toSend = total - done - skipSuppressed;
   io.stdout.write(
     `Dry run: ${rendered.edition.id} ("${rendered.subject}", ${(Buffer.byteLength(rendered.html) / 1024).toFixed(1)} KB HTML) would go to ${toSend} of ${total} subscribers in ${path.relative(io.cwd, source.path) || source.path} (${done} already done, ${skipSuppressed} suppressed). Nothing was sent or written.\n`,
   );
