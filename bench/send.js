@@ -5,10 +5,17 @@
 // 100,000 recipients for its peak memory.
 // Targets (issue 5): messages per second ≥ 3× the baseline's; peak RSS at
 // 100,000 recipients ≤ 300 MB.
+// Then the send loop over storyline's hand-built SMTP pool against the same
+// loop over nodemailer's pooled transport (`sendMail({ raw, envelope })`,
+// bench/lib/sendVia.js), at rate 0 (10,000 recipients) and at the default
+// rate of 10 a second (100 recipients): issue 10 keeps the hand-built pool
+// only if it earns its place.
 //
-// `node bench/send.js [--rounds N] [--profile DIR]`: N rounds of the pair
-// (interleaved, default 1); --profile writes a CPU profile (node --cpu-prof)
-// of each of our 10,000-recipient runs into DIR.
+// `node bench/send.js [--rounds N] [--profile DIR] [--recipients N] [--large N] [--rated N]`:
+// N rounds of each pair (interleaved, default 1); --profile writes a CPU
+// profile (node --cpu-prof) of each of our 10,000-recipient runs into DIR;
+// --recipients, --large (0 skips it) and --rated change the list sizes
+// (10,000, 100,000 and 100) for a shorter run on a busy machine.
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,32 +27,47 @@ import { loadAverage, machine, printTable, repoRoot, requireDist, stats } from '
 
 requireDist();
 
-const RECIPIENTS = 10_000;
-const LARGE = 100_000;
 const CONCURRENCY = 5;
+/** config `send.rate` by default, messages a second. */
+const DEFAULT_RATE = 10;
 const SECRET = 'bench-secret-not-a-real-key';
 const EDITION = '2014-02-10-second-round-geneva';
 
 const targets = { ratio: 3, peakRssMb: 300 };
 
 const { values: flags } = parseArgs({
-  options: { rounds: { type: 'string', default: '1' }, profile: { type: 'string' } },
+  options: {
+    rounds: { type: 'string', default: '1' },
+    profile: { type: 'string' },
+    recipients: { type: 'string', default: '10000' },
+    large: { type: 'string', default: '100000' },
+    rated: { type: 'string', default: '100' },
+  },
 });
-const rounds = Number(flags.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a whole number ≥ 1');
+const wholeNumber = (name, min) => {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} takes a whole number ≥ ${min}`);
+  return value;
+};
+const rounds = wholeNumber('rounds', 1);
+const RECIPIENTS = wholeNumber('recipients', 1);
+const LARGE = wholeNumber('large', 0);
+const RATED = wholeNumber('rated', 1);
 const profileDir = flags.profile ? path.resolve(flags.profile) : undefined;
 
 const bin = path.join(repoRoot, 'bin', 'storyline.js');
 const measured = path.join(repoRoot, 'bench', 'lib', 'measured.js');
 const baselineScript = path.join(repoRoot, 'bench', 'lib', 'baselineSend.js');
+const sendViaScript = path.join(repoRoot, 'bench', 'lib', 'sendVia.js');
 
 async function main() {
   process.stdout.write(`bench/send  ${machine()}\n\n`);
   const config = JSON.parse(await readFile(path.join(repoRoot, 'storyline.config.json'), 'utf8'));
-  const lists = {
-    [RECIPIENTS]: await writeList(path.join(temp, `subscribers-${RECIPIENTS}.csv`), RECIPIENTS),
-    [LARGE]: await writeList(path.join(temp, `subscribers-${LARGE}.csv`), LARGE),
-  };
+  const lists = {};
+  for (const count of new Set([RECIPIENTS, RATED, ...(LARGE > 0 ? [LARGE] : [])])) {
+    lists[count] = await writeList(path.join(temp, `subscribers-${count}.csv`), count);
+  }
 
   // The baseline mails what `storyline build` wrote for the same edition.
   const built = path.join(temp, 'built');
@@ -85,21 +107,55 @@ async function main() {
       ...['--unsubscribe', config.unsubscribe.url, '--mailto', config.unsubscribe.mailto],
     ]);
 
-  const results = { ours: [], baseline: [], large: undefined };
+  // The same send loop over either SMTP transport, at `rate` (0: no limit).
+  const via = async (transport, count, rate) => {
+    const root = await copySample(path.join(temp, `root-${run++}`), config, rate);
+    return measureRun(
+      sink,
+      count,
+      `loop + ${transport === 'pool' ? 'hand-built pool' : 'nodemailer pool'}, ${count.toLocaleString('en-US')}, rate ${rate || '∞'}`,
+      sendViaScript,
+      ['--transport', transport, '--root', root, '--subscribers', lists[count]],
+    );
+  };
+
+  const results = {
+    ours: [],
+    baseline: [],
+    large: undefined,
+    pool: [],
+    nodemailer: [],
+    poolRated: [],
+    nodemailerRated: [],
+  };
   try {
     // Interleaved, so a slow spell of the machine hits both alike.
     for (let round = 0; round < rounds; round++) {
       results.ours.push(await ours(RECIPIENTS));
       results.baseline.push(await baseline(RECIPIENTS));
     }
-    results.large = await ours(LARGE);
+    for (let round = 0; round < rounds; round++) {
+      results.pool.push(await via('pool', RECIPIENTS, 0));
+      results.nodemailer.push(await via('nodemailer', RECIPIENTS, 0));
+      results.poolRated.push(await via('pool', RATED, DEFAULT_RATE));
+      results.nodemailerRated.push(await via('nodemailer', RATED, DEFAULT_RATE));
+    }
+    if (LARGE > 0) results.large = await ours(LARGE);
   } finally {
     const exited = once(sink.child, 'exit');
     sink.child.send({ type: 'close' });
     await exited;
   }
 
-  const all = [...results.ours, ...results.baseline, results.large];
+  const all = [
+    ...results.ours,
+    ...results.baseline,
+    ...results.pool,
+    ...results.nodemailer,
+    ...results.poolRated,
+    ...results.nodemailerRated,
+    ...(results.large ? [results.large] : []),
+  ];
   printTable(
     [
       'run',
@@ -142,7 +198,7 @@ async function main() {
     const marginal =
       (results.large.cpuMs - stats(small.map((r) => r.cpuMs)).median) / (LARGE - RECIPIENTS);
     process.stdout.write(
-      `storyline send CPU per extra message (100,000 run minus the 10,000 median, / 90,000): ${marginal.toFixed(3)} ms\n\n`,
+      `storyline send CPU per extra message (${LARGE.toLocaleString('en-US')} run minus the ${RECIPIENTS.toLocaleString('en-US')} median, / ${(LARGE - RECIPIENTS).toLocaleString('en-US')}): ${marginal.toFixed(3)} ms\n\n`,
     );
   }
   process.stdout.write(`${loadAverage()} at the end\n\n`);
@@ -161,7 +217,17 @@ async function main() {
   process.stdout.write(
     `${ratio >= targets.ratio ? 'PASS' : 'MISS'}  ours/baseline = ${ratio.toFixed(2)}× (target ≥ ${targets.ratio}×): ${oursRate.toFixed(0)} vs ${baseRate.toFixed(0)} msg/s over the send phase${rounds > 1 ? `, medians of ${rounds}` : ''}; spawn to exit ${(oursWall / baseWall).toFixed(1)}× (${oursWall.toFixed(0)} vs ${baseWall.toFixed(0)} msg/s)\n`,
   );
+  const median = (runs, key) => stats(runs.map((r) => r[key])).median;
+  for (const [label, pool, theirs] of [
+    ['rate 0', results.pool, results.nodemailer],
+    [`rate ${DEFAULT_RATE}/s`, results.poolRated, results.nodemailerRated],
+  ]) {
+    process.stdout.write(
+      `hand-built pool vs nodemailer pool, ${label}: ${median(pool, 'rate').toFixed(0)} vs ${median(theirs, 'rate').toFixed(0)} msg/s (${(median(pool, 'rate') / median(theirs, 'rate')).toFixed(2)}×), CPU ${median(pool, 'cpuPerMessage').toFixed(3)} vs ${median(theirs, 'cpuPerMessage').toFixed(3)} ms/msg (${(median(theirs, 'cpuPerMessage') / median(pool, 'cpuPerMessage')).toFixed(2)}× less), peak RSS ${median(pool, 'peakRssMb').toFixed(0)} vs ${median(theirs, 'peakRssMb').toFixed(0)} MB\n`,
+    );
+  }
   const { large } = results;
+  if (!large) return;
   process.stdout.write(
     `${large.peakRssMb <= targets.peakRssMb ? 'PASS' : 'MISS'}  peak RSS at ${LARGE.toLocaleString('en-US')} = ${large.peakRssMb.toFixed(0)} MB (target ≤ ${targets.peakRssMb} MB); ${large.rate.toFixed(0)} msg/s\n`,
   );
@@ -255,13 +321,13 @@ async function startSink() {
   };
 }
 
-/** The sample as a user's content root, sending as fast as the pool allows. */
-async function copySample(root, config) {
+/** The sample as a user's content root, sending at `rate` (0: as fast as the pool allows). */
+async function copySample(root, config, rate = 0) {
   await mkdir(root, { recursive: true });
   for (const name of ['story.md', 'updates', 'images']) {
     await cp(path.join(repoRoot, name), path.join(root, name), { recursive: true });
   }
-  const send = { ...config.send, rate: 0, concurrency: CONCURRENCY };
+  const send = { ...config.send, rate, concurrency: CONCURRENCY };
   await writeFile(
     path.join(root, 'storyline.config.json'),
     `${JSON.stringify({ ...config, send }, null, 2)}\n`,

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { VFile } from 'vfile';
+import type { VFile } from 'vfile';
 import type { Config } from '../config/configSchema.js';
 import { acquireLock } from '../ledger/acquireLock.js';
-import { addressHash, inShard } from '../ledger/addressHash.js';
 import { journalPath, type Shard, sendLockPath } from '../ledger/archivePaths.js';
 import { type DeliveryCounts, emptyCounts } from '../ledger/EditionRecord.js';
-import { isFinal, Journal } from '../ledger/Journal.js';
+import { Journal } from '../ledger/Journal.js';
 import { recordDeliveryEnd, recordDeliveryStart } from '../ledger/recordDelivery.js';
 import { secretId } from '../ledger/secretId.js';
 import { sendWritePaths } from '../ledger/sendWritePaths.js';
@@ -13,13 +12,13 @@ import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/s
 import type { Rendered } from '../render/Rendered.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
-import { classifyFailure, type Failure, retryDelayMs } from './classifyFailure.js';
 import { messageIdFor } from './messageIdFor.js';
-import { rateLimiter, sleep } from './rateLimiter.js';
+import { OutcomePolicy } from './outcomePolicy.js';
 import { prepareRawMessage } from './rawMessage.js';
-import { readSubscribers, type Subscriber } from './readSubscribers.js';
-import type { Transport } from './transports/Transport.js';
+import { type Recipient, RecipientQueue } from './recipientQueue.js';
+import type { Delivery, Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
+import { WorkerPool } from './workerPool.js';
 
 export interface SendProgress {
   /** Recipients with an outcome in this run or an earlier one. */
@@ -81,22 +80,15 @@ export interface SendReport {
   journal: string;
 }
 
-/** Refusals in a row after which the run stops: the relay, not the addresses, is the likely cause. */
-const maxConsecutiveRefusals = 10;
-
 /** The subscriber list cannot be read (no `email` column, say): nothing was started. */
 export class UnusableListError extends Error {
   override name = 'UnusableListError';
 }
 
-interface Pending {
-  subscriber: Subscriber;
-  hash: string;
-  /** Tries over every run, as the journal counts them. */
-  attempt: number;
+/** A recipient being tried in this run. */
+interface Pending extends Recipient {
   /** Tries in this run: each run gets the full number of retries. */
   tries: number;
-  dueAt: number;
 }
 
 /**
@@ -118,92 +110,64 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
   const release = await acquireLock(sendLockPath(root, edition.id, shard), startedAt);
   let journal: Journal | undefined;
   try {
-    const ours = (s: Subscriber) => inShard(s.email, secret, shard);
-    // A first pass counts the list for progress and ETA without holding it in
-    // memory, and reports its problems once. A list nobody can be read from
-    // (no `email` column) stops here, before anything is recorded.
-    let total = 0;
-    for await (const s of readSubscribers(options.subscribersPath, options.listFile)) {
-      if (ours(s)) total++;
-    }
+    const key = secretId(secret);
+    const journalFile = journalPath(root, edition.id, shard);
+    // The journal and suppressions are read once the list is counted, before
+    // the queue hands anyone out.
+    let suppressed: ReadonlySet<string> = new Set();
+    const stamp = () => options.now().toISOString();
+    // The first pass counts the list for progress and ETA without holding it
+    // in memory, and reports its problems once. A list nobody can be read
+    // from (no `email` column) stops here, before anything is recorded.
+    const queue = await RecipientQueue.open({
+      subscribersPath: options.subscribersPath,
+      listFile: options.listFile,
+      secret,
+      shard,
+      isSuppressed: (hash) => suppressed.has(hash),
+      lastEntry: (hash) => journal?.last(hash),
+      onSuppressed: (hash) => journal?.append({ at: stamp(), hash, status: 'suppressed' }),
+    });
     if (options.listFile.messages.some((m) => m.fatal)) {
       throw new UnusableListError(`the subscriber list ${options.subscribersPath} cannot be used`);
     }
+    const { total } = queue;
 
-    const key = secretId(secret);
-    const journalFile = journalPath(root, edition.id, shard);
     // Refuses a journal written under another secret before anything is
     // recorded; `--dry-run` makes the same check through the same call.
     Journal.peek(journalFile, key);
     await recordDeliveryStart(root, edition, shard, startedAt, key);
-    journal = await Journal.open(journalFile, key);
-    const possibleDuplicates = journal.inFlight().length;
+    const j = await Journal.open(journalFile, key);
+    journal = j;
+    const possibleDuplicates = j.inFlight().length;
     if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);
-    if (journal.unreadable > 0) {
-      const where = path.relative(root, journal.path).split(path.sep).join('/');
+    if (j.unreadable > 0) {
+      const where = path.relative(root, j.path).split(path.sep).join('/');
       options.onUnreadableJournal?.(
-        journal.unreadable,
-        journal.problems.map((p) => `${where}:${p.line}: ${p.reason}`),
+        j.unreadable,
+        j.problems.map((p) => `${where}:${p.line}: ${p.reason}`),
       );
     }
-    const { hashes: suppressed } = await readSuppressions(root, secret);
+    suppressed = (await readSuppressions(root, secret)).hashes;
 
     const build = prepareRawMessage(rendered, config);
-    const limit = rateLimiter(config.send.rate);
-    const retryBase = config.send.retryDelay * 1000;
-    const maxAttempts = config.send.retries + 1;
-    // Over every run of this edition: three runs' worth of tries, then give up.
-    const maxAttemptsOverall = maxAttempts * 3;
-    const retries: Pending[] = [];
-    // The second pass: the list's problems were reported by the first.
-    const list = readSubscribers(options.subscribersPath, new VFile())[Symbol.asyncIterator]();
-    let listDone = false;
-    let done = 0;
-    let skipped = 0;
+    const policy = new OutcomePolicy({
+      retries: config.send.retries,
+      retryBaseMs: config.send.retryDelay * 1000,
+      relay: transport.description,
+    });
+    // Outcomes in this run (progress counts them with those passed over).
+    let outcomes = 0;
     let sentNow = 0;
     let stopped: string | undefined;
     let lastFailure: string | undefined;
-    let consecutiveConnectionFailures = 0;
-    let consecutiveRefusals = 0;
-    // Every recipient of the list met in this pass, to count outcomes over the
-    // list as it is now (not over addresses since removed from it).
-    const seen = new Set<string>();
-    const j = journal;
-    const stamp = () => options.now().toISOString();
     const report = () =>
-      options.onProgress?.({ done, total, sentNow, elapsedMs: performance.now() - started });
-
-    const nextFromList = async (): Promise<Pending | undefined> => {
-      while (!listDone) {
-        const next = await list.next();
-        if (next.done) {
-          listDone = true;
-          return undefined;
-        }
-        const subscriber = next.value;
-        if (!ours(subscriber)) continue;
-        const hash = addressHash(subscriber.email, secret);
-        seen.add(hash);
-        if (isFinal(j.last(hash)?.status)) {
-          done++;
-          skipped++;
-          continue;
-        }
-        if (suppressed.has(hash)) {
-          j.append({ at: stamp(), hash, status: 'suppressed' });
-          done++;
-          continue;
-        }
-        return {
-          subscriber,
-          hash,
-          attempt: (j.last(hash)?.attempt ?? 0) + 1,
-          tries: 1,
-          dueAt: 0,
-        };
-      }
-      return undefined;
-    };
+      options.onProgress?.({
+        done: queue.passedOver + outcomes,
+        total,
+        sentNow,
+        elapsedMs: performance.now() - started,
+      });
 
     const attempt = async (item: Pending): Promise<void> => {
       const { subscriber, hash } = item;
@@ -215,133 +179,78 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         date: options.now(),
       });
       j.append({ at: stamp(), hash, status: 'sending', attempt: item.attempt });
-      let failure: Failure | undefined;
+      let delivery: Delivery;
       try {
-        const delivery = await transport.send(message);
-        const replyCode = /^([2-5]\d\d)\b/.exec(delivery.response)?.[1];
+        delivery = await transport.send(message);
+      } catch (error) {
+        const outcome = policy.failed(error, item, signal.aborted);
+        const { status, code, gaveUp } = outcome;
         j.append({
           at: stamp(),
           hash,
-          status: 'sent',
-          ...(replyCode ? { code: Number(replyCode) } : {}),
-          messageId: delivery.messageId,
+          status,
           attempt: item.attempt,
+          ...(code !== undefined ? { code } : {}),
+          ...(gaveUp ? { gaveUp } : {}),
         });
-        done++;
-        sentNow++;
-        consecutiveConnectionFailures = 0;
-        consecutiveRefusals = 0;
-        return;
-      } catch (error) {
-        failure = classifyFailure(error);
-      }
-      consecutiveConnectionFailures =
-        failure.code === undefined ? consecutiveConnectionFailures + 1 : 0;
-      consecutiveRefusals = failure.kind === 'permanent' ? consecutiveRefusals + 1 : 0;
-      const code = failure.code !== undefined ? { code: failure.code } : {};
-      if (failure.kind === 'fatal') {
-        // The relay refuses us, not this recipient: nobody is recorded as failed for it.
-        j.append({ at: stamp(), hash, status: 'deferred', attempt: item.attempt, ...code });
-        stopped ??= failure.reason;
-        return;
-      }
-      if (failure.kind === 'permanent') {
-        j.append({ at: stamp(), hash, status: 'failed', attempt: item.attempt, ...code });
-        if (failure.bounce) {
+        if (outcome.suppress) {
           await appendSuppression(
             root,
             suppressionFor(subscriber.email, 'bounced', secret, options.now()),
           );
         }
-        done++;
-        // Many refusals in a row look like the relay, not the addresses: stop
-        // before a misconfiguration marks the whole list as failed.
-        if (consecutiveRefusals >= maxConsecutiveRefusals) {
-          stopped ??= `${maxConsecutiveRefusals} recipients in a row were refused (last: ${failure.reason}); that looks like the relay, not the addresses: check it before sending again`;
+        if (outcome.done) outcomes++;
+        if (outcome.temporaryReason !== undefined) lastFailure = outcome.temporaryReason;
+        if (outcome.retryInMs !== undefined) {
+          pool.later(
+            { ...item, attempt: item.attempt + 1, tries: item.tries + 1 },
+            outcome.retryInMs,
+          );
         }
+        stopped ??= outcome.stop;
         return;
       }
-      lastFailure = failure.reason;
-      if (item.attempt >= maxAttemptsOverall) {
-        // Temporary failures that never end (a full mailbox, endless greylisting)
-        // must not hold the edition open for ever.
-        j.append({
-          at: stamp(),
-          hash,
-          status: 'failed',
-          attempt: item.attempt,
-          ...code,
-          gaveUp: true,
-        });
-        done++;
-        return;
-      }
-      if (item.tries >= maxAttempts || signal.aborted) {
-        j.append({ at: stamp(), hash, status: 'deferred', attempt: item.attempt, ...code });
-        done++;
-        return;
-      }
-      j.append({ at: stamp(), hash, status: 'retrying', attempt: item.attempt, ...code });
-      retries.push({
-        ...item,
-        attempt: item.attempt + 1,
-        tries: item.tries + 1,
-        dueAt: performance.now() + retryDelayMs(item.tries, retryBase),
+      const { code } = policy.sent(delivery.response);
+      j.append({
+        at: stamp(),
+        hash,
+        status: 'sent',
+        ...(code !== undefined ? { code } : {}),
+        messageId: delivery.messageId,
+        attempt: item.attempt,
       });
-      if (consecutiveConnectionFailures >= 20) {
-        stopped ??= `20 messages in a row could not reach ${transport.description}: ${failure.reason}`;
-      }
+      outcomes++;
+      sentNow++;
     };
 
-    // Each worker keeps one message in flight. A recipient waiting for a retry
-    // is set aside, so nobody else waits on it.
-    const worker = async (): Promise<void> => {
-      while (!signal.aborted && !stopped) {
-        const now = performance.now();
-        const dueIndex = retries.findIndex((r) => r.dueAt <= now);
-        let item: Pending | undefined = dueIndex >= 0 ? retries.splice(dueIndex, 1)[0] : undefined;
-        item ??= await nextFromList();
-        if (!item) {
-          if (listDone && retries.length === 0) return;
-          let soonest = Number.POSITIVE_INFINITY;
-          for (const r of retries) soonest = Math.min(soonest, r.dueAt);
-          await sleep(Math.max(5, Math.min(250, soonest - performance.now())), signal);
-          continue;
-        }
-        await limit(signal);
-        if (signal.aborted || stopped) {
-          if (item.tries > 1) retries.push(item);
-          break;
-        }
-        await attempt(item);
-        report();
-      }
-    };
-
-    // A worker that throws (the disk is full, say) stops the others before the
-    // journal closes; the error is raised once they have all finished.
-    let crash: unknown;
-    const guarded = async () => {
-      try {
-        await worker();
-      } catch (error) {
-        crash ??= error;
-        stopped ??= 'an error stopped the run';
-      }
-    };
+    const pool = new WorkerPool<Pending>({
+      concurrency: config.send.concurrency,
+      rate: config.send.rate,
+      signal,
+      next: async () => {
+        const recipient = await queue.next();
+        return recipient && { ...recipient, tries: 1 };
+      },
+      work: attempt,
+      shouldStop: () => stopped !== undefined,
+      onEach: report,
+    });
     const ticker = setInterval(report, 500);
+    let waiting: Pending[];
     try {
-      await Promise.all(Array.from({ length: config.send.concurrency }, guarded));
+      waiting = await pool.run();
     } finally {
       clearInterval(ticker);
     }
-    if (crash) throw crash;
     // Whoever waits for a retry when the run stops is deferred to the next run.
-    for (const item of retries) {
+    for (const item of waiting) {
       j.append({ at: stamp(), hash: item.hash, status: 'deferred', attempt: item.attempt - 1 });
     }
     if (signal.aborted) stopped ??= 'interrupted';
     report();
+    const skipped = queue.skipped;
+    const seen = queue.seen;
+    const listDone = queue.exhausted;
 
     const counts = emptyCounts();
     for (const hash of seen) {

@@ -1,12 +1,11 @@
 import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
-import { readSubscribers } from '../deliver/readSubscribers.js';
+import { RecipientQueue } from '../deliver/recipientQueue.js';
 import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
-import { addressHash, inShard } from '../ledger/addressHash.js';
 import { journalPath, type Shard } from '../ledger/archivePaths.js';
-import { isFinal, Journal } from '../ledger/Journal.js';
+import { Journal } from '../ledger/Journal.js';
 import { secretId } from '../ledger/secretId.js';
 import { readSuppressions } from '../ledger/suppressions.js';
 import type { Project } from '../project/loadProject.js';
@@ -75,16 +74,19 @@ export async function countDryRun(options: DryRunOptions): Promise<DryRunResult>
     journalPath(project.root, rendered.edition.id, options.shard),
     secretId(secret),
   );
-  let total = 0;
-  let done = 0;
-  let skipSuppressed = 0;
-  for await (const subscriber of readSubscribers(source.path, listFile)) {
-    if (!inShard(subscriber.email, secret, options.shard)) continue;
-    total++;
-    const hash = addressHash(subscriber.email, secret);
-    if (isFinal(journal.get(hash)?.status)) done++;
-    else if (suppressed.has(hash)) skipSuppressed++;
-  }
+  // The queue a send takes its recipients from, read without sending: the
+  // count is what a send would mail.
+  const queue = await RecipientQueue.open({
+    subscribersPath: source.path,
+    listFile,
+    secret,
+    shard: options.shard,
+    isSuppressed: (hash) => suppressed.has(hash),
+    lastEntry: (hash) => journal.get(hash),
+  });
+  let toSend = 0;
+  while (await queue.next()) toSend++;
+  const { total, skipped: done, suppressed: skipSuppressed } = queue;
   return {
     status: 'counted',
     editionId: rendered.edition.id,
@@ -94,7 +96,7 @@ export async function countDryRun(options: DryRunOptions): Promise<DryRunResult>
     total,
     done,
     suppressed: skipSuppressed,
-    toSend: total - done - skipSuppressed,
+    toSend,
     listProblems: collectProblems([listFile]),
     warnings,
   };
