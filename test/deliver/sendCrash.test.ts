@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
 import type { JournalEntry } from '../../src/ledger/Journal.js';
+import { seededRandom } from '../helpers/seededRandom.js';
 import {
   addressesFoundUnder,
   fastSend,
@@ -17,18 +18,6 @@ import { startSmtpSink } from '../helpers/smtpSink.js';
 const editionId = '2014-02-10-second-round-geneva';
 const subscribers = 2000;
 const kills = 10;
-
-/** A small seeded generator (mulberry32), so a failing schedule can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Hashes whose last journal line is `sending`: in flight when the process died. */
 async function inFlightHashes(root: string): Promise<string[]> {
@@ -67,7 +56,7 @@ async function until(moment: Promise<unknown>, done: Promise<unknown>): Promise<
 describe('a send stopped part-way and run again', () => {
   it('after SIGKILL at 10 random moments, misses nobody and duplicates only what was in flight, and says so', async () => {
     const seed = 20140210;
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const sink = await startSmtpSink();
     const { root, addresses } = await sendFixture(subscribers);
     const env = { SMTP_URL: sink.url, STORYLINE_SECRET: secret };
@@ -149,7 +138,7 @@ describe('a send stopped part-way and run again', () => {
 
   it('after SIGTERM at 10 random moments, misses nobody, duplicates nobody, and each stopped run says to resume', async () => {
     const seed = 20140122;
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const sink = await startSmtpSink();
     const { root, addresses } = await sendFixture(subscribers);
     const env = { SMTP_URL: sink.url, STORYLINE_SECRET: secret };

@@ -4,17 +4,7 @@
  * an alphabet weighted towards syntax or a mutation of the sample story.
  */
 
-/** mulberry32: small, fast and good enough to pick inputs reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../helpers/seededRandom.js';
 
 export class Fuzzer {
   constructor(readonly random: () => number) {}
