@@ -13,6 +13,12 @@ try {
 }
 const skipped = report.numPendingTests + report.numTodoTests;
 if (skipped > 0) console.log(`${skipped} skipped`);
-const failed = report.numFailedTests + (report.success ? 0 : report.numFailedTestSuites);
+// A file that fails to load has no failed test of its own: count its suites
+// then, so a run that did not succeed never reads "0 failed". Otherwise the
+// failed tests alone (a failed test also fails its file and describe blocks).
+const failed =
+  report.numFailedTests > 0 || report.success
+    ? report.numFailedTests
+    : Math.max(1, report.numFailedTestSuites);
 console.log(`${report.numPassedTests} passed, ${failed} failed`);
 process.exit(failed > 0 || !report.success ? 1 : 0);

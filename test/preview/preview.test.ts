@@ -321,12 +321,17 @@ describe.skipIf(Boolean(skip))('preview in the browser', () => {
         .evaluate(() => window.scrollTo(0, 400));
       await appendFile(path.join(root, updateFile), '\nDelegates met again after lunch.\n');
       await waitInFrame(page, 'Delegates met again after lunch.');
+      // The page restores the scroll on the frame's load event, which waits
+      // for the story's image from /site/: under a full test run on two cores
+      // that has taken over a second, poll's default.
       await expect
-        .poll(() =>
-          page
-            .frameLocator('#frame')
-            .locator('body')
-            .evaluate(() => window.scrollY),
+        .poll(
+          () =>
+            page
+              .frameLocator('#frame')
+              .locator('body')
+              .evaluate(() => window.scrollY),
+          { timeout: 10_000 },
         )
         .toBeGreaterThan(300);
 
