@@ -11,6 +11,7 @@ import { personalise } from '../render/personalise.js';
 import type { Rendered } from '../render/Rendered.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
+import { relativeSiteLinks } from './relativeSiteLinks.js';
 
 /**
  * The web version of an edition, `archive/<id>/index.html`: the email as
@@ -18,7 +19,8 @@ import { jsonLdScript, newsArticle } from './jsonLd.js';
  * goes to the unsubscribe page, the greeting to "reader") and schema.org
  * `NewsArticle` data for search engines. Also its plain text. The email's
  * HTML is parsed to a hast tree and changed there, never by editing the
- * markup as text. Pure.
+ * markup as text. Links to the archive's own files are relative; the
+ * canonical link and JSON-LD stay absolute, as does the email itself. Pure.
  */
 export function editionPage(
   rendered: Rendered,
@@ -63,5 +65,14 @@ export function editionPage(
     ),
   );
   // A fragment not on this page is an update's: the living story page holds them all.
-  return { html: toHtml(absoluteFragments(tree, url, config.siteUrl)), text };
+  absoluteFragments(tree, url, config.siteUrl);
+  // Then every link to the archive's files relative, so the page works from disk; the
+  // unsubscribe page is the reader's side, not a file, so it stays absolute.
+  relativeSiteLinks(
+    tree,
+    url,
+    config.siteUrl,
+    config.unsubscribe.url ? [config.unsubscribe.url] : [],
+  );
+  return { html: toHtml(tree), text };
 }

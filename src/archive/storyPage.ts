@@ -12,12 +12,14 @@ import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { type HastOptions, mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
+import { relativeSiteLinks } from './relativeSiteLinks.js';
 
 /**
  * `archive/index.html`, the living story page: the headline in effect, every
  * published update newest first with its label (corrections marked), the
- * base story, and a link to each edition mailed. Every link is absolute
- * under siteUrl. Built as a hast tree, so every text and attribute is
+ * base story, and a link to each edition mailed. Links to the archive's own
+ * files are relative (it works from disk too); the canonical link and the
+ * JSON-LD are absolute under siteUrl. Built as a hast tree, so every text and attribute is
  * escaped by `hast-util-to-html`. Depends only on content and records, so
  * publishing twice writes the same bytes. Pure.
  */
@@ -175,7 +177,7 @@ export function storyPage(
       { type: 'text', value: '\n' },
     ],
   };
-  return toHtml(absoluteFragments(page, site));
+  return toHtml(relativeSiteLinks(absoluteFragments(page, site), site, site));
 }
 
 /** A markdown body as the elements to place in the page. */

@@ -1,7 +1,9 @@
 import type { PhrasingContent, Root, RootContent, Table } from 'mdast';
+import stringWidth from 'string-width';
 import { visit } from 'unist-util-visit';
 import wrapAnsi from 'wrap-ansi';
 import { absoluteUrl } from './absoluteUrl.js';
+import { breakWideLine } from './breakWideLine.js';
 import type { TextReferences } from './TextReferences.js';
 
 export const textWidth = 72;
@@ -15,15 +17,24 @@ export interface TextOptions {
   definitions?: ReadonlyMap<string, string>;
 }
 
-/** Wrap a paragraph at 72 columns; long words (URLs) are never broken. */
+/**
+ * Wrap a paragraph at 72 display columns (wrap-ansi measures with
+ * string-width: a CJK character takes 2, a combining mark 0); long words
+ * (URLs) are never broken. wrap-ansi breaks only at spaces, so a line of
+ * Chinese or Japanese, written without them, is broken again between its
+ * full-width characters.
+ */
 export function wrapText(text: string, width = textWidth): string {
-  return wrapAnsi(text, width, { hard: false, trim: true, wordWrap: true });
+  return wrapAnsi(text, width, { hard: false, trim: true, wordWrap: true })
+    .split('\n')
+    .flatMap((line) => (stringWidth(line) > width ? breakWideLine(line, width) : [line]))
+    .join('\n');
 }
 
-/** A heading set apart: its text, underlined. */
+/** A heading set apart: its text, underlined as wide as it shows. */
 export function underline(text: string, char: '=' | '-', width = textWidth): string {
   const lines = wrapText(text, width).split('\n');
-  const longest = Math.max(...lines.map((line) => line.length));
+  const longest = Math.max(...lines.map((line) => stringWidth(line)));
   return `${lines.join('\n')}\n${char.repeat(Math.min(longest, width))}`;
 }
 
@@ -132,10 +143,12 @@ function table(node: Table, options: TextOptions): string {
     row.children.map((cell) => inline(cell.children, options).trim()),
   );
   const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => stringWidth(row[column] ?? '')))) ??
+    [];
+  // Padded by display width, so columns line up under CJK cells too.
   const line = (row: string[]) =>
     row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - stringWidth(cell))))
       .join(' | ')
       .trimEnd();
   const [head, ...rest] = rows;
