@@ -1,8 +1,8 @@
 import { dkimKeyPem } from '../deliver/dkimKeyPem.js';
 
 /**
- * The values that must never be printed: the SMTP password (and the URL
- * that holds it), STORYLINE_SECRET and the DKIM key. Every line a command
+ * The values that must never be printed: the SMTP and database passwords
+ * (and the URLs that hold them), STORYLINE_SECRET and the DKIM key. Every line a command
  * writes goes through `redact`, so an error message quoting one of them
  * (from a library, say) still shows only `***`.
  */
@@ -22,22 +22,29 @@ export function secretsIn(env: NodeJS.ProcessEnv): string[] {
     for (const line of pem.split('\n'))
       if (line.trim().length >= 32 && !line.startsWith('-----')) add(line.trim());
   }
-  if (env.SMTP_URL) {
-    try {
-      const url = new URL(env.SMTP_URL);
-      // A URL without a password is just an address; printing it helps.
-      if (url.password) {
-        add(env.SMTP_URL);
-        add(decodeURIComponent(url.password));
-        add(url.password);
-      }
-    } catch {
-      // Unparsable: it may still hold a password, so keep it out of sight whole.
-      add(env.SMTP_URL);
-    }
-  }
+  addUrlPassword(env.SMTP_URL, add);
+  // A database URL may be a plain file path: no password, nothing to hide.
+  const database = env.STORYLINE_DATABASE_URL;
+  if (database && /^[a-z][a-z0-9+.-]+:\/\//i.test(database)) addUrlPassword(database, add);
   // Longest first, so a value containing another is replaced whole.
   return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}
+
+/** A URL holding a password: the URL and the password (as written and decoded) are secrets. */
+function addUrlPassword(value: string | undefined, add: (secret: string) => void): void {
+  if (!value) return;
+  try {
+    const url = new URL(value);
+    // A URL without a password is just an address; printing it helps.
+    if (url.password) {
+      add(value);
+      add(decodeURIComponent(url.password));
+      add(url.password);
+    }
+  } catch {
+    // Unparsable: it may still hold a password, so keep it out of sight whole.
+    add(value);
+  }
 }
 
 export function redact(text: string, secrets: readonly string[]): string {

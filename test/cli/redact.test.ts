@@ -51,3 +51,27 @@ describe('redactingStream', () => {
     expect(out.text()).toBe('Sending 2014-02-10 via smtps://smtp.example.net:465\nbytes ✓\n');
   });
 });
+
+describe('secretsIn with STORYLINE_DATABASE_URL', () => {
+  const dbPassword = 'pg-P@ss/word-9876';
+  const databaseUrl = `postgres://storyline:${encodeURIComponent(dbPassword)}@db.example.net:5432/news`;
+
+  it('keeps a PostgreSQL URL password out of what is written, encoded or not', async () => {
+    const out = sink();
+    const stream = redactingStream(out.stream, secretsIn({ STORYLINE_DATABASE_URL: databaseUrl }));
+    stream.write(`could not connect to ${databaseUrl}\n`);
+    stream.write(Buffer.from(`password authentication failed: ${dbPassword}\n`));
+    stream.write(`encoded ${encodeURIComponent(dbPassword)}\n`);
+    await new Promise<void>((resolve) => stream.end(resolve));
+    const text = out.text();
+    expect(text).toBe(
+      'could not connect to ***\npassword authentication failed: ***\nencoded ***\n',
+    );
+    expect(text).not.toContain('9876');
+  });
+
+  it('hides nothing for a SQLite file path, which holds no password', () => {
+    expect(secretsIn({ STORYLINE_DATABASE_URL: 'data/subscribers.db' })).toEqual([]);
+    expect(secretsIn({ STORYLINE_DATABASE_URL: 'sqlite:data/subscribers.db' })).toEqual([]);
+  });
+});

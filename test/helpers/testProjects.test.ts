@@ -33,6 +33,7 @@ describe('the fast and slow test projects', () => {
     const call = (helper: string) => `const r = await ${helper}(['check']);`;
     expect(isSlowTestFile(file, call('runCli'))).toBe(true);
     expect(isSlowTestFile(file, call('launchBrowser'))).toBe(true);
+    expect(isSlowTestFile(file, call('startPostgresCluster'))).toBe(true);
     expect(isSlowTestFile(file, "import { spawn } from 'node:child_process';")).toBe(true);
     expect(isSlowTestFile(file, "import type { ChildProcess } from 'node:child_process';")).toBe(
       false,

@@ -1,0 +1,79 @@
+import type { Generated } from 'kysely';
+
+/** A subscriber's standing: only `active` ones are mailed. */
+export const subscriberStatuses = [
+  'pending',
+  'active',
+  'unsubscribed',
+  'bounced',
+  'complained',
+] as const;
+export type SubscriberStatus = (typeof subscriberStatuses)[number];
+
+/** How a subscriber or an event came in. */
+export const subscriberSources = ['import', 'cli', 'form'] as const;
+export type SubscriberSource = (typeof subscriberSources)[number];
+
+export const eventKinds = [
+  'subscribed',
+  'confirmed',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'erased',
+] as const;
+export type EventKind = (typeof eventKinds)[number];
+
+/**
+ * The tables as Kysely sees them, the same in both engines. Times are ISO
+ * 8601 strings in UTC (`toISOString()`), which sort as text in both; JSON is
+ * text, so SQLite and PostgreSQL read back the same values.
+ */
+export interface Database {
+  subscribers: SubscribersTable;
+  subscriber_events: SubscriberEventsTable;
+  suppressions: SuppressionsTable;
+}
+
+export interface SubscribersTable {
+  id: Generated<number>;
+  /** Normalised (`normalizeAddress`): unique. */
+  address: string;
+  name: string | null;
+  /** The other columns of an imported row, a JSON object of strings. */
+  attributes: string;
+  status: SubscriberStatus;
+  source: SubscriberSource;
+  created_at: string;
+  confirmed_at: string | null;
+  changed_at: string;
+  /** The last edition delivered to them, for catch-up and digests. */
+  last_edition: string | null;
+  last_edition_at: string | null;
+}
+
+/**
+ * Append-only. `subscriber_id` is null only for `erased`: erasure deletes
+ * the person's earlier events with their row and leaves this one, which
+ * says when an erasure happened without saying whose.
+ */
+export interface SubscriberEventsTable {
+  id: Generated<number>;
+  subscriber_id: number | null;
+  kind: EventKind;
+  at: string;
+  source: SubscriberSource;
+  /** The consent text shown, or the form's URL: the proof audits ask for. */
+  consent: string | null;
+}
+
+/** By address HMAC (`addressHash`) under the key `key` (`secretId`): no address, so they outlive erasure. */
+export interface SuppressionsTable {
+  hash: string;
+  key: string;
+  reason: SuppressionReason;
+  at: string;
+}
+
+export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'erased'] as const;
+export type SuppressionReason = (typeof suppressionReasons)[number];

@@ -1,0 +1,20 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001Initial } from './migration0001Initial.js';
+import type { Engine } from './Store.js';
+
+/**
+ * Every version of the schema, in order; Kysely's `Migrator` applies those a
+ * database has not recorded yet (in `kysely_migration`). Listed here rather
+ * than found by scanning a folder at run time, so they run the same from
+ * `src/` under the tests and from `dist/`. Names sort in order; a migration,
+ * once released, is never edited: a change is a new one.
+ */
+export function storeMigrations(engine: Engine): Record<string, Migration> {
+  return {
+    '0001_initial': migration0001Initial(engine),
+  };
+}
+
+export function storeMigrationProvider(engine: Engine): MigrationProvider {
+  return { getMigrations: async () => storeMigrations(engine) };
+}
