@@ -113,10 +113,16 @@ async function loadState() {
   select.value = edition;
 }
 
+// The scroll position a frame still loading is to be given: a save that
+// arrives before the last frame has loaded (its images still coming) must
+// not take that frame's scroll of 0.
+let pendingScroll = null;
+
 async function loadView() {
   const frame = $('frame');
   let scroll = 0;
   try { scroll = frame.contentWindow.scrollY; } catch {}
+  if (pendingScroll !== null) scroll = pendingScroll;
   const data = await (await fetch('/api/view?edition=' + encodeURIComponent(edition))).json();
   current = data;
   if (!edition && data.id) { edition = data.id; $('edition').value = edition; }
@@ -142,7 +148,8 @@ async function loadView() {
   $('no-lints').hidden = !data.ok || data.problems.length > 0;
   document.querySelector('[data-view="lints"]').textContent = data.ok && data.problems.length ? 'Lints (' + data.problems.length + ')' : 'Lints';
   if (data.ok) {
-    frame.onload = () => { try { frame.contentWindow.scrollTo(0, scroll); } catch {} };
+    pendingScroll = scroll;
+    frame.onload = () => { pendingScroll = null; try { frame.contentWindow.scrollTo(0, scroll); } catch {} };
     frame.srcdoc = view === 'dark' ? forceDark(data.frameHtml) : data.frameHtml;
   }
   document.body.dataset.version = String(data.version);

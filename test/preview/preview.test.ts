@@ -301,6 +301,43 @@ describe.skipIf(Boolean(skip))('preview in the browser', () => {
     return performance.now() - start;
   }
 
+  it('keeps the scroll position when a save arrives before the last frame has loaded', async () => {
+    const { root, server } = await startPreview();
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    try {
+      await page.goto(server.url);
+      await waitInFrame(page, 'Second Round Of Syrian Peace Talks Under Way in Geneva');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('live');
+      await page
+        .frameLocator('#frame')
+        .locator('body')
+        .evaluate(() => window.scrollTo(0, 400));
+      // A frame loads when its images have: hold the story's image back, so
+      // the second save's re-render starts while the first frame is loading.
+      await page.route('**/site/**', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      await appendFile(path.join(root, updateFile), '\nA first quick edit.\n');
+      await waitInFrame(page, 'A first quick edit.');
+      await appendFile(path.join(root, updateFile), '\nA second quick edit.\n');
+      await waitInFrame(page, 'A second quick edit.');
+      await expect
+        .poll(
+          () =>
+            page
+              .frameLocator('#frame')
+              .locator('body')
+              .evaluate(() => window.scrollY),
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(300);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
   it('shows the edition, reloads on save, switches views, shows errors and recovers', async () => {
     const { root, server, outbox } = await startPreview();
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
