@@ -194,7 +194,7 @@ export const commandTable: readonly CommandSpec[] = [
   },
   {
     name: 'subscribers',
-    args: '<import FILE.csv|export|add EMAIL|unsubscribe EMAIL|TOKEN|show EMAIL|erase EMAIL|count>',
+    args: '<import FILE.csv|export|add EMAIL|unsubscribe EMAIL-or-TOKEN|show EMAIL|erase EMAIL|count>',
     positionals: { min: 1, max: 2 },
     summary:
       'manage the subscriber store ($STORYLINE_DATABASE_URL, else .storyline/storyline.db): import, export, add, unsubscribe, show, erase, count',

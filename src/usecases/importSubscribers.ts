@@ -85,7 +85,7 @@ export async function importSubscribers(
     const result = await upsertSubscriber(store, {
       address: row.email,
       name: row.name,
-      attributes: row.fields,
+      attributes: filledIn(row.fields),
       status: 'active',
       source: 'import',
       consent,
@@ -102,4 +102,9 @@ export async function importSubscribers(
     problems: file.messages,
     fatal: file.messages.some((message) => message.fatal),
   };
+}
+
+/** An empty cell is no value: kept, it would turn up as a column in every export and import back different. */
+function filledIn(fields: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
 }
