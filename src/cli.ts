@@ -29,6 +29,7 @@ const commandModules: Record<CommandName, () => Promise<CommandModule>> = {
   publish: () => import('./commands/publishCommand.js'),
   status: () => import('./commands/statusCommand.js'),
   unsubscribe: () => import('./commands/unsubscribeCommand.js'),
+  subscribers: () => import('./commands/subscribersCommand.js'),
 };
 
 /**

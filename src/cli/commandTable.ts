@@ -16,7 +16,8 @@ export type CommandName =
   | 'send'
   | 'publish'
   | 'status'
-  | 'unsubscribe';
+  | 'unsubscribe'
+  | 'subscribers';
 
 /** A command's module: `run()` parses, calls and prints, returning the exit code. */
 export interface CommandModule {
@@ -188,6 +189,28 @@ export const commandTable: readonly CommandSpec[] = [
         value: 'EMAIL',
         description:
           'unsubscribe this address instead of a token (never wire this to what readers send)',
+      },
+    },
+  },
+  {
+    name: 'subscribers',
+    args: '<import FILE.csv|export|add EMAIL|unsubscribe EMAIL-or-TOKEN|show EMAIL|erase EMAIL|count>',
+    positionals: { min: 1, max: 2 },
+    summary:
+      'manage the subscriber store ($STORYLINE_DATABASE_URL, else .storyline/storyline.db): import, export, add, unsubscribe, show, erase, count',
+    options: {
+      name: { type: 'string', value: 'NAME', description: 'with add: the subscriber’s name' },
+      format: {
+        type: 'string',
+        value: 'csv|json',
+        description:
+          'with export: csv (default; the list format import reads) or json (one subscriber per line, everything held)',
+      },
+      status: {
+        type: 'string',
+        value: 'STATUS',
+        description:
+          'with count and export: only subscribers with this status (pending, active, unsubscribed, bounced, complained)',
       },
     },
   },

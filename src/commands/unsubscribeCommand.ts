@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
 import { UsageError } from '../cli/UsageError.js';
 import { secretFromEnv } from '../deliver/secret.js';
+import { DatabaseUrlError } from '../store/databaseUrl.js';
+import type { Store } from '../store/Store.js';
+import { openConfiguredStore } from '../usecases/openSubscriberStore.js';
 import { unsubscribe } from '../usecases/unsubscribe.js';
 
 /** `storyline unsubscribe <token>` (or `--address EMAIL`): suppress an address for good. */
@@ -19,12 +22,24 @@ export async function run({ values, positionals, io }: CommandContext): Promise<
   const who = address !== undefined ? { address } : { token: token ?? '' };
   const { secret, warning } = secretFromEnv(io.env);
   if (warning) io.stderr.write(`warning: ${warning}\n`);
-  const result = await unsubscribe({ root, who, secret, now: io.now() });
+  let store: Store | undefined;
+  try {
+    store = await openConfiguredStore(io.env, root);
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
+    throw error;
+  }
+  let result: Awaited<ReturnType<typeof unsubscribe>>;
+  try {
+    result = await unsubscribe({ root, who, secret, now: io.now(), store });
+  } finally {
+    await store?.close();
+  }
   // The address is not echoed: this may run in a CI log that others can read.
   switch (result) {
     case 'added':
       io.stdout.write(
-        'Unsubscribed: no later edition will be mailed to that address (archive/suppressions.jsonl holds its hash)\n',
+        `Unsubscribed: no later edition will be mailed to that address (archive/suppressions.jsonl holds its hash${store ? ', and the subscriber store its status' : ''})\n`,
       );
       return 0;
     case 'already':

@@ -1,6 +1,11 @@
 import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { addressHash } from '../ledger/addressHash.js';
 import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
+import { addSuppression } from '../store/addSuppression.js';
+import type { SubscriberSource } from '../store/Database.js';
+import { isSuppressed } from '../store/isSuppressed.js';
+import type { Store } from '../store/Store.js';
+import { setStatus } from '../store/setStatus.js';
 import { addressProblem } from '../util/addressProblem.js';
 
 export interface UnsubscribeOptions {
@@ -13,6 +18,14 @@ export interface UnsubscribeOptions {
   who: { token: string } | { address: string };
   secret: string;
   now: Date;
+  /**
+   * The subscriber store, when one is configured: the subscriber's status
+   * becomes `unsubscribed` (with its event) and the store suppresses the
+   * address too, besides `archive/suppressions.jsonl`.
+   */
+  store?: Store | undefined;
+  /** Who asked, for the store's event (`cli` by default). */
+  source?: SubscriberSource;
 }
 
 export type UnsubscribeResult = 'added' | 'already' | 'invalid-token' | 'invalid-address';
@@ -20,6 +33,8 @@ export type UnsubscribeResult = 'added' | 'already' | 'invalid-token' | 'invalid
 /**
  * Add an address to the suppression list (as its hash): it is never mailed
  * again. Takes the token from a subscriber's link, or the address itself.
+ * `already` only when nothing changed anywhere: a store configured after
+ * the address was unsubscribed in the archive still gets it.
  */
 export async function unsubscribe(options: UnsubscribeOptions): Promise<UnsubscribeResult> {
   let email: string;
@@ -33,10 +48,29 @@ export async function unsubscribe(options: UnsubscribeOptions): Promise<Unsubscr
     email = verified;
   }
   const { hashes } = await readSuppressions(options.root, options.secret);
-  if (hashes.has(addressHash(email, options.secret))) return 'already';
-  await appendSuppression(
-    options.root,
-    suppressionFor(email, 'unsubscribed', options.secret, options.now),
-  );
-  return 'added';
+  let changed = false;
+  if (!hashes.has(addressHash(email, options.secret))) {
+    await appendSuppression(
+      options.root,
+      suppressionFor(email, 'unsubscribed', options.secret, options.now),
+    );
+    changed = true;
+  }
+  if (options.store) {
+    const status = await setStatus(options.store, email, 'unsubscribed', {
+      source: options.source ?? 'cli',
+      now: options.now,
+    });
+    if (status === 'changed') changed = true;
+    if (!(await isSuppressed(options.store, email, options.secret))) {
+      await addSuppression(options.store, {
+        address: email,
+        reason: 'unsubscribed',
+        secret: options.secret,
+        now: options.now,
+      });
+      changed = true;
+    }
+  }
+  return changed ? 'added' : 'already';
 }
