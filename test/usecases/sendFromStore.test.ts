@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { send } from '../../src/commands/sendCommand.js';
 import { run as runStatus } from '../../src/commands/statusCommand.js';
 import { addSuppression } from '../../src/store/addSuppression.js';
+import { defaultDatabaseFile } from '../../src/store/databaseUrl.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
 import { openStore } from '../../src/store/openStore.js';
-import { setStatus } from '../../src/store/setStatus.js';
 import type { Store } from '../../src/store/Store.js';
+import { setStatus } from '../../src/store/setStatus.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
+import { storeFlag } from '../../src/usecases/openRecipients.js';
 import { captureIo } from '../helpers/captureIo.js';
 import {
   findPostgresBin,
@@ -134,7 +137,9 @@ function sendFromStoreSuite(newDatabaseUrl: (root: string) => Promise<string>) {
     const { root, url, store } = await storeFixture();
     const sink = await startSmtpSink({
       onRcpt: (address): RcptAnswer =>
-        address === 'member3@example.net' ? { code: 550, message: '5.1.1 No such user' } : undefined,
+        address === 'member3@example.net'
+          ? { code: 550, message: '5.1.1 No such user' }
+          : undefined,
     });
     try {
       const list = members(10);
@@ -192,6 +197,26 @@ function sendFromStoreSuite(newDatabaseUrl: (root: string) => Promise<string>) {
 
 describe('send from the store on SQLite', () => {
   sendFromStoreSuite(async (root) => path.join(root, '.storyline', 'store.db'));
+
+  it('reads the embedded store with --subscribers db when no STORYLINE_DATABASE_URL is set', async () => {
+    const { root } = await sendFixture(5);
+    const store = await openStore({ engine: 'sqlite', file: path.join(root, defaultDatabaseFile) });
+    try {
+      await addActive(store, members(7));
+      const captured = captureIo(
+        root,
+        { STORYLINE_SECRET: secret, SMTP_URL: '' },
+        () => new Date(),
+      );
+      const code = await send({ root, io: captured.io, dryRun: true, subscribers: storeFlag });
+      expect(code, captured.stderr()).toBe(0);
+      expect(captured.stdout()).toContain(
+        'would go to 7 of 7 subscribers in subscriber store (SQLite .storyline/storyline.db)',
+      );
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe.skipIf('missing' in postgres)('send from the store on PostgreSQL', () => {
