@@ -97,7 +97,10 @@ export class RecipientQueue {
    * empty queue: the caller decides whether that stops it.
    */
   static async open(options: RecipientQueueOptions): Promise<RecipientQueue> {
-    const source = options.source ?? csvRecipients(options.subscribersPath ?? '');
+    const source =
+      options.source ??
+      (options.subscribersPath !== undefined ? csvRecipients(options.subscribersPath) : undefined);
+    if (!source) throw new TypeError('RecipientQueue.open needs a subscribersPath or a source');
     // Both passes see the list as it was at the same moment.
     const activeAt = options.activeAt ?? new Date();
     let total = 0;

@@ -83,7 +83,9 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
   await transportFromEnv(env, project.root, rendered.edition.id).close();
   const listFile = new VFile({ path: source.path });
   const { hashes: suppressed } = await readSuppressions(project.root, secret);
-  const alsoSuppressed = list.store ? await suppressedHashes(list.store, secret) : new Set();
+  const alsoSuppressed = list.store
+    ? await suppressedHashes(list.store, secret)
+    : new Set<string>();
   const journal = Journal.peek(
     journalPath(project.root, rendered.edition.id, options.shard),
     secretId(secret),
