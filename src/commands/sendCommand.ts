@@ -7,11 +7,13 @@ import { progressReporter } from '../deliver/progressReporter.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Shard } from '../ledger/archivePaths.js';
+import { DatabaseUrlError } from '../store/databaseUrl.js';
 import { countDryRun } from '../usecases/countDryRun.js';
 import { deliverEdition } from '../usecases/deliverEdition.js';
 import { describeDelivery, describeDeliveryEvent } from '../usecases/describeDelivery.js';
 import { mailTestCopy } from '../usecases/mailTestCopy.js';
 import type { OutputLine } from '../usecases/OutputLine.js';
+import { storeFlag } from '../usecases/openRecipients.js';
 import { renderChosenEdition } from '../usecases/renderChosenEdition.js';
 
 export interface SendCommandOptions {
@@ -86,6 +88,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
       env: io.env,
       subscribers: options.subscribers,
       shard: options.shard,
+      now: io.now(),
     });
     for (const line of count.warnings) io.stderr.write(`${line}\n`);
     if (count.status === 'refused') {
@@ -95,7 +98,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
     for (const problem of count.listProblems)
       io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
     io.stdout.write(
-      `Dry run: ${count.editionId} ("${count.subject}", ${(count.htmlBytes / 1024).toFixed(1)} KB HTML) would go to ${count.toSend} of ${count.total} subscribers in ${path.relative(io.cwd, count.subscribers) || count.subscribers} (${count.done} already done, ${count.suppressed} suppressed). Nothing was sent or written.\n`,
+      `Dry run: ${count.editionId} ("${count.subject}", ${(count.htmlBytes / 1024).toFixed(1)} KB HTML) would go to ${count.toSend} of ${count.total} subscribers in ${shownList(count.subscribers, io.cwd)} (${count.done} already done, ${count.suppressed} suppressed). Nothing was sent or written.\n`,
     );
     return count.listProblems.some((m) => m.fatal) ? 1 : 0;
   }
@@ -125,6 +128,17 @@ export async function send(options: SendCommandOptions): Promise<number> {
   return described.ok ? 0 : 1;
 }
 
+/** A list's path relative to where the command runs; the store's description as it is. */
+function shownList(list: string, cwd: string): string {
+  return path.isAbsolute(list) ? path.relative(cwd, list) || list : list;
+}
+
+/** `--subscribers db` names the store; anything else is a CSV path, relative to where it was typed. */
+function subscribersFlag(value: unknown, cwd: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value === storeFlag ? value : path.resolve(cwd, value);
+}
+
 export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
   let shard: Shard | undefined;
@@ -140,13 +154,18 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   if (values.to !== undefined && (values['dry-run'] || shard)) {
     throw new UsageError('--to sends one test copy; it does not go with --dry-run or --shard');
   }
+  // An unusable STORYLINE_DATABASE_URL is a usage error, like an unusable flag.
   return send({
     root,
     io,
     to: typeof values.to === 'string' ? values.to : undefined,
     dryRun: values['dry-run'] === true,
     shard,
-    subscribers:
-      typeof values.subscribers === 'string' ? path.resolve(io.cwd, values.subscribers) : undefined,
-  });
+    subscribers: subscribersFlag(values.subscribers, io.cwd),
+  }).catch(asUsageError);
+}
+
+function asUsageError(error: unknown): never {
+  if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
+  throw error;
 }

@@ -2,11 +2,38 @@ import { VFile } from 'vfile';
 import { addressHash, inShard } from '../ledger/addressHash.js';
 import type { Shard } from '../ledger/archivePaths.js';
 import { isFinal, type JournalEntry } from '../ledger/Journal.js';
-import { readSubscribers, type Subscriber } from './readSubscribers.js';
+import { readSubscribers } from './readSubscribers.js';
+
+/** Someone on a list, whichever list: a CSV row or a subscriber in the store. */
+export interface ListedSubscriber {
+  email: string;
+  name?: string | undefined;
+  fields: Record<string, string>;
+}
+
+/**
+ * Where an edition's recipients come from: read once to count and once to
+ * send, each time from the start. A CSV reports its problems on `listFile`;
+ * a store shows only those active at `activeAt` (the edition's start), so
+ * a resumed run sees the same list as the first.
+ */
+export type RecipientSource = (pass: {
+  listFile: VFile;
+  activeAt: Date;
+}) => AsyncIterable<ListedSubscriber>;
+
+/** A subscriber CSV as a recipient source. */
+export function csvRecipients(subscribersPath: string): RecipientSource {
+  return ({ listFile }) => readSubscribers(subscribersPath, listFile);
+}
 
 export interface RecipientQueueOptions {
-  /** The subscriber list (CSV); problems in it go on `listFile`, once. */
-  subscribersPath: string;
+  /** The list: a CSV path, or any other `source` (the store). */
+  subscribersPath?: string | undefined;
+  source?: RecipientSource | undefined;
+  /** When the edition began; a source may show only subscribers active then. */
+  activeAt?: Date | undefined;
+  /** Problems in the list go here, once. */
   listFile: VFile;
   secret: string;
   shard?: Shard | undefined;
@@ -23,7 +50,7 @@ export interface RecipientQueueOptions {
 
 /** Someone to send to, with the try number the journal says comes next. */
 export interface Recipient {
-  subscriber: Subscriber;
+  subscriber: ListedSubscriber;
   hash: string;
   /** Tries over every run, as the journal counts them (from 1). */
   attempt: number;
@@ -49,14 +76,19 @@ export class RecipientQueue {
   /** Every recipient of the list met so far (its hash), to count outcomes over the list as it is now. */
   readonly seen = new Set<string>();
   #exhausted = false;
-  readonly #list: AsyncIterator<Subscriber, void, undefined>;
+  readonly #list: AsyncIterator<ListedSubscriber>;
   readonly #options: RecipientQueueOptions;
 
-  private constructor(options: RecipientQueueOptions, total: number) {
+  private constructor(
+    options: RecipientQueueOptions,
+    source: RecipientSource,
+    activeAt: Date,
+    total: number,
+  ) {
     this.#options = options;
     this.total = total;
     // The second pass: the list's problems were reported by the first.
-    this.#list = readSubscribers(options.subscribersPath, new VFile())[Symbol.asyncIterator]();
+    this.#list = source({ listFile: new VFile(), activeAt })[Symbol.asyncIterator]();
   }
 
   /**
@@ -65,11 +97,17 @@ export class RecipientQueue {
    * empty queue: the caller decides whether that stops it.
    */
   static async open(options: RecipientQueueOptions): Promise<RecipientQueue> {
+    const source =
+      options.source ??
+      (options.subscribersPath !== undefined ? csvRecipients(options.subscribersPath) : undefined);
+    if (!source) throw new TypeError('RecipientQueue.open needs a subscribersPath or a source');
+    // Both passes see the list as it was at the same moment.
+    const activeAt = options.activeAt ?? new Date();
     let total = 0;
-    for await (const subscriber of readSubscribers(options.subscribersPath, options.listFile)) {
+    for await (const subscriber of source({ listFile: options.listFile, activeAt })) {
       if (inShard(subscriber.email, options.secret, options.shard)) total++;
     }
-    return new RecipientQueue(options, total);
+    return new RecipientQueue(options, source, activeAt, total);
   }
 
   /** Recipients passed over without sending: done before, or suppressed. */

@@ -4,6 +4,7 @@ import type { Config } from '../config/configSchema.js';
 import { acquireLock } from '../ledger/acquireLock.js';
 import { journalPath, type Shard, sendLockPath } from '../ledger/archivePaths.js';
 import { type DeliveryCounts, emptyCounts } from '../ledger/EditionRecord.js';
+import { editionStartedAt } from '../ledger/editionStartedAt.js';
 import { Journal } from '../ledger/Journal.js';
 import { recordDeliveryEnd, recordDeliveryStart } from '../ledger/recordDelivery.js';
 import { secretId } from '../ledger/secretId.js';
@@ -15,7 +16,12 @@ import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { messageIdFor } from './messageIdFor.js';
 import { OutcomePolicy } from './outcomePolicy.js';
 import { prepareRawMessage } from './rawMessage.js';
-import { type Recipient, RecipientQueue } from './recipientQueue.js';
+import {
+  type ListedSubscriber,
+  type Recipient,
+  RecipientQueue,
+  type RecipientSource,
+} from './recipientQueue.js';
 import type { Delivery, Transport } from './transports/Transport.js';
 import { createUnsubscribeToken } from './unsubscribeToken.js';
 import { WorkerPool } from './workerPool.js';
@@ -35,8 +41,19 @@ export interface SendOptions {
   config: Config;
   transport: Transport;
   /** The subscriber list (CSV); problems in it go on `listFile`. */
-  subscribersPath: string;
+  subscribersPath?: string | undefined;
+  /** Another list than a CSV (the store); takes the place of `subscribersPath`. */
+  source?: RecipientSource | undefined;
   listFile: VFile;
+  /** Hashes suppressed besides `archive/suppressions.jsonl` (the store's). */
+  alsoSuppressed?: ReadonlySet<string> | undefined;
+  /**
+   * A recipient refused permanently (a hard bounce), after it is journaled
+   * and suppressed: the store marks them bounced.
+   */
+  onBounced?: ((subscriber: ListedSubscriber) => Promise<void>) | undefined;
+  /** Recipients accepted by the transport, a batch at a time (the store notes the edition). */
+  onDelivered?: ((subscribers: readonly ListedSubscriber[]) => Promise<void>) | undefined;
   secret: string;
   shard?: Shard | undefined;
   /** Aborting stops taking recipients; those in flight finish and are journaled. */
@@ -119,17 +136,25 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     // The first pass counts the list for progress and ETA without holding it
     // in memory, and reports its problems once. A list nobody can be read
     // from (no `email` column) stops here, before anything is recorded.
+    // A resumed run (or another shard) lists who was active when the edition
+    // first began, so nobody activated since is added half-way.
+    const activeAt = (await editionStartedAt(root, edition.id)) ?? startedAt;
+    const alsoSuppressed = options.alsoSuppressed ?? new Set<string>();
     const queue = await RecipientQueue.open({
       subscribersPath: options.subscribersPath,
+      source: options.source,
+      activeAt,
       listFile: options.listFile,
       secret,
       shard,
-      isSuppressed: (hash) => suppressed.has(hash),
+      isSuppressed: (hash) => suppressed.has(hash) || alsoSuppressed.has(hash),
       lastEntry: (hash) => journal?.last(hash),
       onSuppressed: (hash) => journal?.append({ at: stamp(), hash, status: 'suppressed' }),
     });
     if (options.listFile.messages.some((m) => m.fatal)) {
-      throw new UnusableListError(`the subscriber list ${options.subscribersPath} cannot be used`);
+      throw new UnusableListError(
+        `the subscriber list ${options.subscribersPath ?? options.listFile.path} cannot be used`,
+      );
     }
     const { total } = queue;
 
@@ -198,6 +223,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
             root,
             suppressionFor(subscriber.email, 'bounced', secret, options.now()),
           );
+          await options.onBounced?.(subscriber);
         }
         if (outcome.done) outcomes++;
         if (outcome.temporaryReason !== undefined) lastFailure = outcome.temporaryReason;
@@ -221,6 +247,18 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       });
       outcomes++;
       sentNow++;
+      if (options.onDelivered) {
+        delivered.push(subscriber);
+        if (delivered.length >= deliveredBatch) await flushDelivered();
+      }
+    };
+    // Who was sent to, noted a batch at a time: one write per hundred, not per message.
+    const deliveredBatch = 100;
+    let delivered: ListedSubscriber[] = [];
+    const flushDelivered = async () => {
+      const batch = delivered;
+      delivered = [];
+      if (batch.length > 0) await options.onDelivered?.(batch);
     };
 
     const pool = new WorkerPool<Pending>({
@@ -242,6 +280,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     } finally {
       clearInterval(ticker);
     }
+    await flushDelivered();
     // Whoever waits for a retry when the run stops is deferred to the next run.
     for (const item of waiting) {
       j.append({ at: stamp(), hash: item.hash, status: 'deferred', attempt: item.attempt - 1 });

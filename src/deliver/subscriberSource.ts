@@ -2,7 +2,8 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
-export type SubscriberOrigin = 'flag' | 'env' | 'subscribers.csv' | 'example';
+/** `store`: the subscriber store, whose `path` is a description, not a file. */
+export type SubscriberOrigin = 'flag' | 'env' | 'subscribers.csv' | 'example' | 'store';
 
 export interface SubscriberSource {
   path: string;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { subscriberFromRow } from './rowMapping.js';
 import type { Store } from './Store.js';
 import type { Subscriber } from './Subscriber.js';
@@ -9,8 +10,17 @@ import type { Subscriber } from './Subscriber.js';
  * (an OFFSET would rescan every row before it). A subscriber activated
  * while this runs is included if their id is still ahead; one deactivated
  * is skipped if not yet read.
+ *
+ * With `activeAt` (an edition's start), only those active by then: confirmed
+ * (or, never confirmed, created) at or before it, so someone confirmed while
+ * an edition is sending is not added half-way, and a resumed run sees the
+ * same list.
  */
-export async function* streamActive(store: Store, pageSize = 1000): AsyncGenerator<Subscriber> {
+export async function* streamActive(
+  store: Store,
+  pageSize = 1000,
+  activeAt?: Date,
+): AsyncGenerator<Subscriber> {
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`Unexpected page size ${pageSize}, expected a whole number of at least 1`);
   }
@@ -21,6 +31,14 @@ export async function* streamActive(store: Store, pageSize = 1000): AsyncGenerat
       .selectAll()
       .where('status', '=', 'active')
       .where('id', '>', after)
+      .$if(activeAt !== undefined, (query) =>
+        // ISO 8601 times in UTC, all the same length: text order is time order.
+        query.where(
+          sql<string>`coalesce(confirmed_at, created_at)`,
+          '<=',
+          activeAt?.toISOString() ?? '',
+        ),
+      )
       .orderBy('id')
       .limit(pageSize)
       .execute();

@@ -1,15 +1,17 @@
 import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { RecipientQueue } from '../deliver/recipientQueue.js';
-import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { journalPath, type Shard } from '../ledger/archivePaths.js';
+import { editionStartedAt } from '../ledger/editionStartedAt.js';
 import { Journal } from '../ledger/Journal.js';
 import { secretId } from '../ledger/secretId.js';
 import { readSuppressions } from '../ledger/suppressions.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
+import { suppressedHashes } from '../store/suppressedHashes.js';
+import { type OpenRecipients, openRecipients } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
 export interface DryRunOptions {
@@ -19,6 +21,8 @@ export interface DryRunOptions {
   env: NodeJS.ProcessEnv;
   subscribers?: string | undefined;
   shard?: Shard | undefined;
+  /** The moment a first send would begin at: who is active then is counted. */
+  now?: Date | undefined;
 }
 
 /** What a send would do now, counted without sending or writing anything. */
@@ -27,7 +31,7 @@ export interface DryRunCount {
   editionId: string;
   subject: string;
   htmlBytes: number;
-  /** The subscriber list's path. */
+  /** The subscriber list's path, or the store's description. */
   subscribers: string;
   /** Recipients in the list (in this shard), after invalid and duplicate rows. */
   total: number;
@@ -50,12 +54,21 @@ export type DryRunResult =
  * closed, then the list counted against the journal and the suppressions.
  */
 export async function countDryRun(options: DryRunOptions): Promise<DryRunResult> {
-  const { project, rendered, secret, env } = options;
-  const source = await resolveSubscriberSource({
-    root: project.root,
+  const list = await openRecipients({
+    root: options.project.root,
     flag: options.subscribers,
-    env,
+    env: options.env,
   });
+  try {
+    return await countList(options, list);
+  } finally {
+    await list.close();
+  }
+}
+
+async function countList(options: DryRunOptions, list: OpenRecipients): Promise<DryRunResult> {
+  const { project, rendered, secret, env } = options;
+  const { source } = list;
   const { refusal, warnings } = await sendPreflight({
     project,
     source,
@@ -70,6 +83,9 @@ export async function countDryRun(options: DryRunOptions): Promise<DryRunResult>
   await transportFromEnv(env, project.root, rendered.edition.id).close();
   const listFile = new VFile({ path: source.path });
   const { hashes: suppressed } = await readSuppressions(project.root, secret);
+  const alsoSuppressed = list.store
+    ? await suppressedHashes(list.store, secret)
+    : new Set<string>();
   const journal = Journal.peek(
     journalPath(project.root, rendered.edition.id, options.shard),
     secretId(secret),
@@ -77,11 +93,14 @@ export async function countDryRun(options: DryRunOptions): Promise<DryRunResult>
   // The queue a send takes its recipients from, read without sending: the
   // count is what a send would mail.
   const queue = await RecipientQueue.open({
-    subscribersPath: source.path,
+    source: list.recipients,
+    // The cut-off a send would use: the edition's first start, or now.
+    activeAt:
+      (await editionStartedAt(project.root, rendered.edition.id)) ?? options.now ?? new Date(),
     listFile,
     secret,
     shard: options.shard,
-    isSuppressed: (hash) => suppressed.has(hash),
+    isSuppressed: (hash) => suppressed.has(hash) || alsoSuppressed.has(hash),
     lastEntry: (hash) => journal.get(hash),
   });
   let toSend = 0;

@@ -6,12 +6,12 @@ import {
   sendEdition,
   UnusableListError,
 } from '../deliver/sendEdition.js';
-import { resolveSubscriberSource } from '../deliver/subscriberSource.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import type { Shard } from '../ledger/archivePaths.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
+import { type OpenRecipients, openRecipients, storeSendHooks } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
 /** What happens while a delivery runs, for a command to show as it happens. */
@@ -21,7 +21,7 @@ export type DeliveryEvent =
       editionId: string;
       subject: string;
       transport: string;
-      /** The subscriber list's path. */
+      /** The subscriber list's path, or the store's description. */
       subscribers: string;
       shard: Shard | undefined;
     }
@@ -35,7 +35,7 @@ export interface DeliverOptions {
   secret: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
-  /** The list given with `--subscribers`, if any. */
+  /** The list given with `--subscribers` (`db`: the store), if any. */
   subscribers?: string | undefined;
   shard?: Shard | undefined;
   /** Aborting takes no new recipients; those in flight finish and are journaled. */
@@ -53,16 +53,25 @@ export type DeliveryResult =
  * part of `send` after loading and rendering, shared with `publish`.
  */
 export async function deliverEdition(options: DeliverOptions): Promise<DeliveryResult> {
+  const list = await openRecipients({
+    root: options.project.root,
+    flag: options.subscribers,
+    env: options.env,
+  });
+  try {
+    return await deliverTo(options, list);
+  } finally {
+    await list.close();
+  }
+}
+
+async function deliverTo(options: DeliverOptions, list: OpenRecipients): Promise<DeliveryResult> {
   const { project, rendered, secret, env } = options;
   const { config } = project;
   const { edition } = rendered;
   const emit = options.onEvent ?? (() => {});
   const warn = (text: string) => emit({ type: 'warning', text });
-  const source = await resolveSubscriberSource({
-    root: project.root,
-    flag: options.subscribers,
-    env,
-  });
+  const { source } = list;
   const preflight = await sendPreflight({
     project,
     source,
@@ -90,8 +99,9 @@ export async function deliverEdition(options: DeliverOptions): Promise<DeliveryR
       rendered,
       config,
       transport,
-      subscribersPath: source.path,
+      source: list.recipients,
       listFile,
+      ...(list.store ? await storeSendHooks(list.store, secret, edition.id, options.now) : {}),
       secret,
       shard: options.shard,
       signal: options.signal ?? new AbortController().signal,

@@ -12,7 +12,9 @@ export function describeDeliveryEvent(event: DeliveryEvent, cwd: string): Output
         out(
           `Sending ${event.editionId} ("${event.subject}") via ${event.transport}${event.shard ? `, shard ${event.shard.index}/${event.shard.count}` : ''}`,
         ),
-        out(`Subscribers: ${path.relative(cwd, event.subscribers) || event.subscribers}`),
+        out(
+          `Subscribers: ${path.isAbsolute(event.subscribers) ? path.relative(cwd, event.subscribers) || event.subscribers : event.subscribers}`,
+        ),
       ];
     case 'warning':
       return [err(event.text)];

@@ -4,6 +4,10 @@ import type { Update } from '../content/Story.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import type { EditionRecord } from '../ledger/EditionRecord.js';
 import { loadProject } from '../project/loadProject.js';
+import { countByStatus } from '../store/countByStatus.js';
+import type { SubscriberStatus } from '../store/Database.js';
+import { parseDatabaseUrl } from '../store/databaseUrl.js';
+import { openStore } from '../store/openStore.js';
 import { chooseEdition } from './chooseEdition.js';
 
 /** What to do next, in the order it matters. */
@@ -26,10 +30,16 @@ export type StoryStatus =
       drafts: Update[];
       editions: EditionRecord[];
       next: NextStep;
+      /** Subscribers by status, when a store is configured (`STORYLINE_DATABASE_URL`). */
+      subscribers?: Record<SubscriberStatus, number> | undefined;
     };
 
 /** `storyline status`: pending updates, drafts, the editions sent with their counts, and what to do next. */
-export async function storyStatus(root: string, now: Date): Promise<StoryStatus> {
+export async function storyStatus(
+  root: string,
+  now: Date,
+  env: NodeJS.ProcessEnv = {},
+): Promise<StoryStatus> {
   const project = await loadProject(root, now);
   const problems = collectProblems(project.files);
   const { story, config, sent, inProgress, editions } = project;
@@ -57,5 +67,20 @@ export async function storyStatus(root: string, now: Date): Promise<StoryStatus>
     drafts: story.updates.filter((u) => u.draft),
     editions,
     next,
+    subscribers: await subscriberCounts(root, env),
   };
+}
+
+async function subscriberCounts(
+  root: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Record<SubscriberStatus, number> | undefined> {
+  const url = env.STORYLINE_DATABASE_URL?.trim() ?? '';
+  if (url === '') return undefined;
+  const store = await openStore(parseDatabaseUrl(url, root));
+  try {
+    return await countByStatus(store);
+  } finally {
+    await store.close();
+  }
 }

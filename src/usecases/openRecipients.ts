@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { csvRecipients, type RecipientSource } from '../deliver/recipientQueue.js';
+import { resolveSubscriberSource, type SubscriberSource } from '../deliver/subscriberSource.js';
+import { addSuppression } from '../store/addSuppression.js';
+import { parseDatabaseUrl, type StoreTarget } from '../store/databaseUrl.js';
+import { markDeliveredTo } from '../store/markDeliveredTo.js';
+import { openStore } from '../store/openStore.js';
+import type { Store } from '../store/Store.js';
+import { setStatus } from '../store/setStatus.js';
+import { streamActive } from '../store/streamActive.js';
+import { suppressedHashes } from '../store/suppressedHashes.js';
+
+/** The `--subscribers` value that picks the store over a CSV. */
+export const storeFlag = 'db';
+
+/** Who a send goes to, CSV or store, with what the store adds to a send. */
+export interface OpenRecipients {
+  /** For the preflight and messages; the store's is described, never a password. */
+  source: SubscriberSource;
+  recipients: RecipientSource;
+  /** Set when the list is the store. */
+  store?: Store | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The list a send, `--dry-run` or `publish` mails: the store when
+ * `--subscribers db` is given, or no other list is given by flag and
+ * `STORYLINE_DATABASE_URL` is set; otherwise a CSV, as `resolveSubscriberSource` picks it.
+ */
+export async function openRecipients(options: {
+  root: string;
+  flag?: string | undefined;
+  env: NodeJS.ProcessEnv;
+}): Promise<OpenRecipients> {
+  const { root, flag, env } = options;
+  const url = env.STORYLINE_DATABASE_URL?.trim() ?? '';
+  const useStore = flag === storeFlag || ((flag === undefined || flag === '') && url !== '');
+  if (!useStore) {
+    const source = await resolveSubscriberSource({ root, flag, env });
+    return { source, recipients: csvRecipients(source.path), close: async () => {} };
+  }
+  const target = parseDatabaseUrl(url, root);
+  const store = await openStore(target);
+  return {
+    source: { path: describeStore(target, root), origin: 'store' },
+    recipients: async function* ({ activeAt }) {
+      for await (const subscriber of streamActive(store, 1000, activeAt)) {
+        yield {
+          email: subscriber.address,
+          name: subscriber.name,
+          fields: subscriber.attributes,
+        };
+      }
+    },
+    store,
+    close: () => store.close(),
+  };
+}
+
+/** What a send adds to the store: its suppressions honoured, bounces and deliveries written back. */
+export async function storeSendHooks(
+  store: Store,
+  secret: string,
+  editionId: string,
+  now: () => Date,
+) {
+  return {
+    alsoSuppressed: await suppressedHashes(store, secret),
+    onBounced: async (subscriber: { email: string }) => {
+      // `cli`: the store's event sources are import, cli and form, and a send is run from the CLI.
+      await setStatus(store, subscriber.email, 'bounced', { source: 'cli', now: now() });
+      await addSuppression(store, {
+        address: subscriber.email,
+        reason: 'bounced',
+        secret,
+        now: now(),
+      });
+    },
+    onDelivered: (subscribers: readonly { email: string }[]) =>
+      markDeliveredTo(
+        store,
+        subscribers.map((s) => s.email),
+        editionId,
+        now(),
+      ),
+  };
+}
+
+function describeStore(target: StoreTarget, root: string): string {
+  if (target.engine === 'sqlite') {
+    const file =
+      target.file === ':memory:' ? target.file : path.relative(root, target.file) || target.file;
+    return `subscriber store (SQLite ${file})`;
+  }
+  // Host and database only: the URL may hold a password.
+  const url = new URL(target.connectionString);
+  return `subscriber store (PostgreSQL ${url.host}${url.pathname})`;
+}
