@@ -14,6 +14,10 @@ export type SubscriberStatus = (typeof subscriberStatuses)[number];
 export const subscriberSources = ['import', 'cli', 'form'] as const;
 export type SubscriberSource = (typeof subscriberSources)[number];
 
+/** How an event came in: a subscriber's sources, and `send` for a bounce met while sending (since 0002). */
+export const eventSources = [...subscriberSources, 'send'] as const;
+export type EventSource = (typeof eventSources)[number];
+
 export const eventKinds = [
   'subscribed',
   'confirmed',
@@ -62,7 +66,7 @@ export interface SubscriberEventsTable {
   subscriber_id: number | null;
   kind: EventKind;
   at: string;
-  source: SubscriberSource;
+  source: EventSource;
   /** The consent text shown, or the form's URL: the proof audits ask for. */
   consent: string | null;
 }

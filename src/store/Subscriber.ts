@@ -1,4 +1,4 @@
-import type { EventKind, SubscriberSource, SubscriberStatus } from './Database.js';
+import type { EventKind, EventSource, SubscriberSource, SubscriberStatus } from './Database.js';
 
 /** One subscriber as the query layer returns it. */
 export interface Subscriber {
@@ -21,6 +21,6 @@ export interface SubscriberEvent {
   subscriberId: number | undefined;
   kind: EventKind;
   at: string;
-  source: SubscriberSource;
+  source: EventSource;
   consent: string | undefined;
 }

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { normalizeAddress } from '../util/normalizeAddress.js';
-import type { SubscriberSource, SubscriberStatus } from './Database.js';
+import type { EventSource, SubscriberStatus } from './Database.js';
 import { eventForStatus } from './rowMapping.js';
 import type { Store } from './Store.js';
 
 export interface StatusChange {
-  source: SubscriberSource;
+  source: EventSource;
   consent?: string | undefined;
   now: Date;
 }

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './migration0001Initial.js';
+import { migration0002SendEventSource } from './migration0002SendEventSource.js';
 import type { Engine } from './Store.js';
 
 /**
@@ -12,6 +13,7 @@ import type { Engine } from './Store.js';
 export function storeMigrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_initial': migration0001Initial(engine),
+    '0002_send_event_source': migration0002SendEventSource(engine),
   };
 }
 

@@ -68,8 +68,7 @@ export async function storeSendHooks(
   return {
     alsoSuppressed: await suppressedHashes(store, secret),
     onBounced: async (subscriber: { email: string }) => {
-      // `cli`: the store's event sources are import, cli and form, and a send is run from the CLI.
-      await setStatus(store, subscriber.email, 'bounced', { source: 'cli', now: now() });
+      await setStatus(store, subscriber.email, 'bounced', { source: 'send', now: now() });
       await addSuppression(store, {
         address: subscriber.email,
         reason: 'bounced',

@@ -1,11 +1,14 @@
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addSuppression } from '../../src/store/addSuppression.js';
 import { countByStatus } from '../../src/store/countByStatus.js';
-import type { SubscriberStatus } from '../../src/store/Database.js';
+import type { Database, SubscriberStatus } from '../../src/store/Database.js';
 import type { StoreTarget } from '../../src/store/databaseUrl.js';
 import { eraseSubscriber } from '../../src/store/eraseSubscriber.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
@@ -15,6 +18,7 @@ import { migrateStore } from '../../src/store/migrateStore.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/Store.js';
 import { setStatus } from '../../src/store/setStatus.js';
+import { storeMigrationProvider, storeMigrations } from '../../src/store/storeMigrations.js';
 import { streamActive } from '../../src/store/streamActive.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
@@ -59,6 +63,21 @@ async function insertMany(store: Store, statuses: readonly SubscriberStatus[]): 
       .execute();
 }
 
+/** A connection to the target that runs no migration, to build a database of an earlier version. */
+function openUnmigrated(target: StoreTarget): Kysely<Database> {
+  if (target.engine === 'sqlite') {
+    mkdirSync(path.dirname(target.file), { recursive: true });
+    return new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new BetterSqlite3(target.file) }),
+    });
+  }
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: target.connectionString, max: 2 }),
+    }),
+  });
+}
+
 /** The same behaviour asked of both engines. */
 function storeSuite(newTarget: () => Promise<StoreTarget>) {
   const open: Store[] = [];
@@ -73,12 +92,15 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
 
   it('creates the schema in an empty database and records its version', async () => {
     const store = await openTracked(await newTarget());
-    expect(store.migrated).toEqual(['0001_initial']);
+    expect(store.migrated).toEqual(['0001_initial', '0002_send_event_source']);
     // The migrator's own table, outside the typed schema.
     const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(
       store.db,
     );
-    expect(recorded.rows.map((row) => row.name)).toEqual(['0001_initial']);
+    expect(recorded.rows.map((row) => row.name)).toEqual([
+      '0001_initial',
+      '0002_send_event_source',
+    ]);
     expect(await countByStatus(store)).toEqual({
       pending: 0,
       active: 0,
@@ -103,6 +125,89 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
     expect(again.migrated).toEqual([]);
     expect(await migrateStore(again.db, again.engine)).toEqual([]);
     expect((await findSubscriber(again, 'ada@example.org'))?.status).toBe('active');
+  });
+
+  it('migrates from every earlier version, keeping its rows, and then accepts send as an event source', async () => {
+    const names = Object.keys(storeMigrations('sqlite'));
+    for (const earlier of names.slice(0, -1)) {
+      const target = await newTarget();
+      const old = openUnmigrated(target);
+      try {
+        const migrator = new Migrator({
+          db: old,
+          provider: storeMigrationProvider(target.engine),
+        });
+        const { error } = await migrator.migrateTo(earlier);
+        expect(error).toBeUndefined();
+        // Rows as a store of that version held them, written through the old schema.
+        const at = t0.toISOString();
+        const ada = await old
+          .insertInto('subscribers')
+          .values({
+            address: 'ada@example.org',
+            name: 'Ada',
+            attributes: '{"city":"London"}',
+            status: 'active',
+            source: 'import',
+            created_at: at,
+            confirmed_at: at,
+            changed_at: at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await old
+          .insertInto('subscriber_events')
+          .values([
+            {
+              subscriber_id: Number(ada.id),
+              kind: 'subscribed',
+              at,
+              source: 'import',
+              consent: 'form text',
+            },
+            { subscriber_id: null, kind: 'erased', at, source: 'cli', consent: null },
+          ])
+          .execute();
+        await old
+          .insertInto('suppressions')
+          .values({ hash: 'h1', key: 'k1', reason: 'erased', at })
+          .execute();
+      } finally {
+        await old.destroy();
+      }
+
+      const store = await openTracked(target);
+      expect(store.migrated).toEqual(names.slice(names.indexOf(earlier) + 1));
+      expect(await findSubscriber(store, 'ada@example.org')).toMatchObject({
+        name: 'Ada',
+        attributes: { city: 'London' },
+        status: 'active',
+      });
+      const eventsBefore = await store.db
+        .selectFrom('subscriber_events')
+        .select(['id', 'kind', 'source', 'consent'])
+        .orderBy('id')
+        .execute();
+      expect(eventsBefore.map(({ kind, source, consent }) => ({ kind, source, consent }))).toEqual([
+        { kind: 'subscribed', source: 'import', consent: 'form text' },
+        { kind: 'erased', source: 'cli', consent: null },
+      ]);
+      expect(await store.db.selectFrom('suppressions').selectAll().execute()).toHaveLength(1);
+
+      expect(
+        await setStatus(store, 'ada@example.org', 'bounced', { source: 'send', now: later(1) }),
+      ).toBe('changed');
+      const adaNow = await findSubscriber(store, 'ada@example.org');
+      const events = await subscriberEvents(store, adaNow?.id ?? -1);
+      expect(events.at(-1)).toMatchObject({ kind: 'bounced', source: 'send' });
+      // Ids carry on past the copied rows rather than starting again.
+      expect(events.at(-1)?.id).toBeGreaterThan(Math.max(...eventsBefore.map((e) => Number(e.id))));
+      // The check is still there: an unknown source is refused.
+      await expect(
+        sql`insert into subscriber_events (subscriber_id, kind, at, source)
+          values (null, 'erased', ${later(2).toISOString()}, 'web')`.execute(store.db),
+      ).rejects.toThrow(/check/i);
+    }
   });
 
   it('upserts idempotently: one row and one event per address, whatever its case', async () => {
@@ -407,7 +512,7 @@ describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () 
       openStore(target, { poolSize: 8 }),
     ]);
     try {
-      expect([...a.migrated, ...b.migrated]).toEqual(['0001_initial']);
+      expect([...a.migrated, ...b.migrated]).toEqual(['0001_initial', '0002_send_event_source']);
       const addresses = Array.from({ length: 200 }, (_, index) => `same${index}@example.org`);
       const writes = (store: Store, offset: number) =>
         addresses.map((address) =>

@@ -133,7 +133,7 @@ function sendFromStoreSuite(newDatabaseUrl: (root: string) => Promise<string>) {
     }
   });
 
-  it('marks a subscriber refused with 550 at RCPT as bounced in the store, and skips a store suppression', async () => {
+  it('marks a subscriber refused with 550 at RCPT as bounced in the store, by the send, and skips a store suppression', async () => {
     const { root, url, store } = await storeFixture();
     const sink = await startSmtpSink({
       onRcpt: (address): RcptAnswer =>
@@ -163,7 +163,10 @@ function sendFromStoreSuite(newDatabaseUrl: (root: string) => Promise<string>) {
       const bounced = await findSubscriber(store, 'member3@example.net');
       expect(bounced?.status).toBe('bounced');
       const events = await subscriberEvents(store, Number(bounced?.id));
-      expect(events.map((event) => event.kind)).toEqual(['subscribed', 'bounced']);
+      expect(events.map((event) => [event.kind, event.source])).toEqual([
+        ['subscribed', 'import'],
+        ['bounced', 'send'],
+      ]);
       expect(sink.rcptAttempts.get('member5@example.net')).toBeUndefined();
     } finally {
       await sink.close();

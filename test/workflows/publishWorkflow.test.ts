@@ -5,6 +5,8 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/openStore.js';
+import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
 import { fixture } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/runCli.js';
 import { runWorkflowSteps, type StepResult } from '../helpers/runWorkflowSteps.js';
@@ -186,6 +188,88 @@ describe('publish.yml, run step by step against a bare remote and a loopback rel
     expect(publishStep?.stdout).toContain('Nothing pending: every update has been mailed.');
     expect(run3.find((r) => r.name === 'Commit the archive')?.stdout).toContain(
       'archive/ unchanged: nothing to commit',
+    );
+  });
+  it('with STORYLINE_DATABASE_URL set, mails the active subscribers of the store and writes no CSV', {
+    timeout: 240_000,
+  }, async () => {
+    received.splice(0);
+    const base = await fixture({});
+    const remote = path.join(base, 'remote.git');
+    git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+    const seed = path.join(base, 'seed');
+    mkdirSync(seed);
+    const tracked = git(repoRoot, 'ls-files', '--cached', '--others', '--exclude-standard', '-z')
+      .split('\0')
+      .filter(Boolean);
+    for (const file of tracked) {
+      if (file.startsWith('archive/') && file !== 'archive/.gitkeep') continue;
+      await cp(path.join(repoRoot, file), path.join(seed, file), { recursive: true }).catch(
+        () => {},
+      );
+    }
+    git(seed, 'init', '--quiet', '--initial-branch=main');
+    git(seed, 'config', 'user.name', 'Writer');
+    git(seed, 'config', 'user.email', 'writer@example.org');
+    git(seed, 'add', '-A');
+    git(seed, 'commit', '--quiet', '-m', 'story');
+    git(seed, 'remote', 'add', 'origin', remote);
+    git(seed, 'push', '--quiet', 'origin', 'main');
+
+    // The store stands in for a managed PostgreSQL: the workflow passes the URL on either way.
+    const database = path.join(base, 'managed', 'storyline.db');
+    const members = ['member1@example.net', 'member2@example.net', 'member3@example.net'];
+    const store = await openStore({ engine: 'sqlite', file: database });
+    try {
+      for (const address of members)
+        await upsertSubscriber(store, {
+          address,
+          status: 'active',
+          source: 'import',
+          now: new Date(0),
+        });
+    } finally {
+      await store.close();
+    }
+
+    const checkout = path.join(base, 'run');
+    git(base, 'clone', '--quiet', remote, checkout);
+    const results = await runWorkflowSteps(
+      path.join(repoRoot, '.github/workflows/publish.yml'),
+      'publish',
+      {
+        cwd: checkout,
+        secrets: {
+          SMTP_URL: `smtp://127.0.0.1:${port}`,
+          STORYLINE_SECRET: 'workflow-test-secret-0123456789',
+          STORYLINE_DATABASE_URL: database,
+          // Left over from before the move to a database: not written, not mailed.
+          SUBSCRIBERS_CSV: 'email,name\nleftover@example.org,Left Over',
+        },
+        github: { sha: git(checkout, 'rev-parse', 'HEAD'), ref: 'refs/heads/main' },
+        uses: (action) => {
+          if (action.startsWith('actions/checkout@') || action.startsWith('actions/setup-node@'))
+            return null;
+          throw new Error(`no plain equivalent for ${action}`);
+        },
+        replaceRun: (script) =>
+          script === 'npm ci'
+            ? `ln -s ${JSON.stringify(path.join(repoRoot, 'node_modules'))} node_modules && ln -s ${JSON.stringify(path.join(repoRoot, 'dist'))} dist`
+            : undefined,
+        env: { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' },
+      },
+    );
+    for (const r of results)
+      if (r.status !== 0) console.log(`${r.name} failed:\n${r.stdout}\n${r.stderr}`);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 0));
+    const write = results.find((r) => r.name === 'Write the subscriber list');
+    expect(write?.stdout).toContain('the list comes from the subscriber store');
+    expect(write?.stdout).toContain('SUBSCRIBERS_CSV is ignored');
+    expect(received.flatMap((m) => m.to).sort()).toEqual(members);
+    // Only the archive was committed: no list, no database, in the repository.
+    const pushed = git(remote, 'ls-tree', '-r', '--name-only', 'main').split('\n');
+    expect(pushed.filter((file) => /subscribers[^/]*\.csv$|\.db$/.test(file))).toEqual(
+      tracked.filter((file) => /subscribers[^/]*\.csv$|\.db$/.test(file)),
     );
   });
 });

@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressHash } from '../../src/ledger/addressHash.js';
+import { journalPath } from '../../src/ledger/archivePaths.js';
+import type { JournalEntry } from '../../src/ledger/Journal.js';
+import type { StoreTarget } from '../../src/store/databaseUrl.js';
+import { openStore } from '../../src/store/openStore.js';
+import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
+import {
+  findPostgresBin,
+  type PostgresCluster,
+  startPostgresCluster,
+} from '../helpers/postgresCluster.js';
+import { seededRandom } from '../helpers/seededRandom.js';
+import { fastSend, secret, sendFixture, spawnSend } from '../helpers/sendFixture.js';
+import { startSmtpSink } from '../helpers/smtpSink.js';
+
+const editionId = '2014-02-10-second-round-geneva';
+const postgres = findPostgresBin();
+if ('missing' in postgres) console.log(postgres.missing);
+
+/** Addresses unlike the fixture's CSV, so a message to one proves the store was read. */
+const members = (count: number) =>
+  Array.from({ length: count }, (_, i) => `member${i}@example.net`);
+
+async function fillStore(target: StoreTarget, addresses: readonly string[]): Promise<void> {
+  const store = await openStore(target);
+  try {
+    for (const address of addresses)
+      await upsertSubscriber(store, {
+        address,
+        status: 'active',
+        source: 'import',
+        now: new Date(0),
+      });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Hashes whose last journal line is `sending`: in flight when the process died. */
+async function inFlightHashes(root: string): Promise<string[]> {
+  let text = '';
+  try {
+    text = await readFile(path.join(root, 'archive', editionId, 'deliveries.jsonl'), 'utf8');
+  } catch {
+    return [];
+  }
+  const last = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    try {
+      const entry = JSON.parse(line) as JournalEntry;
+      last.set(entry.hash, entry.status);
+    } catch {
+      // A line cut short by the kill; the send drops it too.
+    }
+  }
+  return [...last].filter(([, status]) => status === 'sending').map(([hash]) => hash);
+}
+
+/** Whichever comes first: the moment, or the process ending on its own. */
+async function until(moment: Promise<unknown>, done: Promise<unknown>): Promise<boolean> {
+  let ended = false;
+  await Promise.race([moment, done.then(() => (ended = true))]);
+  return ended;
+}
+
+describe('a send from the store stopped part-way and run again', () => {
+  it('after SIGKILL at 5 seeded moments of a send to 1,000 from SQLite, misses nobody and duplicates at most what was in flight', async () => {
+    const seed = 20261130;
+    const random = seededRandom(seed);
+    const kills = 5;
+    const { root } = await sendFixture(0);
+    const file = path.join(root, '.storyline', 'storyline.db');
+    const addresses = members(1000);
+    await fillStore({ engine: 'sqlite', file }, addresses);
+    const sink = await startSmtpSink();
+    const env = { SMTP_URL: sink.url, STORYLINE_SECRET: secret, STORYLINE_DATABASE_URL: file };
+    const addressOf = new Map(addresses.map((a) => [addressHash(a, secret), a]));
+    const log: string[] = [];
+    const perKill: { inFlight: number; deliveredUnjournaled: number }[] = [];
+    try {
+      for (let k = 0; k < kills; k++) {
+        const before = sink.messages.length;
+        const countsBefore = sink.countByAddress();
+        const { child, done } = spawnSend(root, env);
+        let moment: string;
+        let ended: boolean;
+        if (k === 0) {
+          // One kill from start-up on: opening the store, the lock, the journal.
+          const ms = Math.round(50 + random() * 1000);
+          moment = `${ms} ms after spawn`;
+          ended = await until(sleep(ms), done);
+        } else {
+          const n = 1 + Math.floor(random() * 150);
+          moment = `after ${n} messages`;
+          ended = await until(sink.waitForMessages(before + n), done);
+        }
+        child.kill('SIGKILL');
+        const result = await done;
+        await sink.waitForIdle();
+        const inFlight = await inFlightHashes(root);
+        const received = sink.countByAddress();
+        const deliveredUnjournaled = inFlight.filter((h) => {
+          const address = addressOf.get(h) ?? '';
+          return (received.get(address) ?? 0) > (countsBefore.get(address) ?? 0);
+        }).length;
+        perKill.push({ inFlight: inFlight.length, deliveredUnjournaled });
+        log.push(
+          `kill ${k + 1} ${moment}${ended ? ' (the run had ended already)' : ''}: ${result.signal ?? `exit ${result.code}`}, ${sink.messages.length - before} messages this run, ${inFlight.length} in flight`,
+        );
+      }
+      const final = await spawnSend(root, env).done;
+      log.push(`final run: exit ${final.code}`);
+      expect(final.code, final.stderr).toBe(0);
+
+      const counts = sink.countByAddress();
+      const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+      log.push(
+        `seed ${seed}: ${sink.messages.length} messages to ${counts.size} addresses, ${duplicates} duplicates`,
+      );
+      console.log(log.join('\n'));
+
+      expect(addresses.filter((a) => !counts.has(a))).toEqual([]);
+      expect([...counts.keys()].filter((a) => !addressOf.has(addressHash(a, secret)))).toEqual([]);
+      for (const [i, kill] of perKill.entries())
+        expect(kill.inFlight, `in flight at kill ${i + 1}`).toBeLessThanOrEqual(
+          fastSend.concurrency,
+        );
+      expect(duplicates).toBeLessThanOrEqual(
+        perKill.reduce((sum, kill) => sum + kill.deliveredUnjournaled, 0),
+      );
+      expect(duplicates).toBeLessThanOrEqual(kills * fastSend.concurrency);
+    } finally {
+      await sink.close();
+    }
+  }, 150_000);
+});
+
+describe.skipIf('missing' in postgres)(
+  'two processes sending shards from one PostgreSQL store',
+  () => {
+    let cluster: PostgresCluster | undefined;
+    beforeAll(async () => {
+      if ('bin' in postgres) cluster = await startPostgresCluster(postgres.bin);
+    });
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+
+    it('--shard 1/2 and --shard 2/2 running at the same time mail each of 400 subscribers exactly once', async () => {
+      if (!cluster) throw new Error('no cluster');
+      const url = await cluster.createDatabase('shards');
+      const addresses = members(400);
+      await fillStore({ engine: 'postgres', connectionString: url }, addresses);
+      const { root } = await sendFixture(0);
+      const sink = await startSmtpSink();
+      const env = { SMTP_URL: sink.url, STORYLINE_SECRET: secret, STORYLINE_DATABASE_URL: url };
+      try {
+        const first = spawnSend(root, env, ['--shard', '1/2']);
+        const second = spawnSend(root, env, ['--shard', '2/2']);
+        const results = await Promise.all([first.done, second.done]);
+        for (const result of results) expect(result.code, result.stderr).toBe(0);
+        await sink.waitForIdle();
+
+        const counts = sink.countByAddress();
+        expect([...counts.keys()].sort()).toEqual([...addresses].sort());
+        expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+        expect(sink.messages).toHaveLength(addresses.length);
+        // Both did a share of the work: the split happened, not one doing all.
+        for (const index of [1, 2]) {
+          const journal = await readFile(journalPath(root, editionId, { index, count: 2 }), 'utf8');
+          const sent = new Set(
+            journal
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => JSON.parse(line) as JournalEntry)
+              .filter((entry) => entry.status === 'sent')
+              .map((entry) => entry.hash),
+          );
+          expect(sent.size, `sent by shard ${index}`).toBeGreaterThan(100);
+        }
+      } finally {
+        await sink.close();
+      }
+    }, 120_000);
+  },
+);
