@@ -12,7 +12,8 @@
 // Every process runs under bench/lib/measured.js, which records its maxRSS.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -152,7 +153,6 @@ async function copySample(root) {
 async function writeList(file, count) {
   const first = ['Ada', 'Grace', 'Zoë', 'José', 'Nguyễn', 'Mary-Ann', 'Søren', 'Aiko', 'Omar'];
   const last = ['Lovelace', 'Hopper', 'Ångström', 'García', 'Văn', "O'Brien", 'Kierkegaard'];
-  const { createWriteStream } = await import('node:fs');
   const stream = createWriteStream(file);
   let chunk = 'email,name\n';
   for (let i = 0; i < count; i++) {
