@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import { normalizeAddress } from '../util/normalizeAddress.js';
-import type { SubscriberSource } from './Database.js';
+import type { Database, SubscriberSource } from './Database.js';
 import { attributesToJson } from './rowMapping.js';
 import type { Store } from './Store.js';
 
@@ -38,7 +39,11 @@ export async function upsertSubscriber(
   const name = input.name?.trim() || null;
   const attributes = attributesToJson(input.attributes ?? {});
   const at = input.now.toISOString();
-  return store.db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (an import's batch) it runs on that one:
+  // Kysely cannot nest them, and the batch commits or rolls back as a whole.
+  const inTransaction = <T>(body: (trx: Kysely<Database>) => Promise<T>) =>
+    store.db.isTransaction ? body(store.db) : store.db.transaction().execute(body);
+  return inTransaction(async (trx) => {
     const inserted = await trx
       .insertInto('subscribers')
       .values({

@@ -8,6 +8,9 @@ import { isSuppressed } from '../store/isSuppressed.js';
 import type { Store } from '../store/Store.js';
 import { upsertSubscriber } from '../store/upsertSubscriber.js';
 
+/** Rows upserted per transaction. */
+const BATCH_ROWS = 1000;
+
 export interface ImportCounts {
   /** New subscribers, active. */
   added: number;
@@ -71,29 +74,45 @@ export async function importSubscribers(
     counts.badRows += lines.size;
     seen = file.messages.length;
   };
-  for await (const row of readSubscribers(options.file, file)) {
-    countSkipped(row.line);
-    if (await isSuppressed(store, row.email, options.secret)) {
-      counts.suppressed++;
-      continue;
-    }
-    const existing = await findSubscriber(store, row.email);
-    if (existing && existing.status !== 'active' && existing.status !== 'pending') {
-      counts.inactive++;
-      continue;
-    }
-    const result = await upsertSubscriber(store, {
-      address: row.email,
-      name: row.name,
-      attributes: filledIn(row.fields),
-      status: 'active',
-      source: 'import',
-      consent,
-      now: options.now,
+  // One transaction per batch of rows rather than one per row: a commit per
+  // row made a million-row import take a quarter of an hour on PostgreSQL
+  // (bench/store). Rows are checked and upserted exactly as one at a time.
+  const rows = readSubscribers(options.file, file)[Symbol.asyncIterator]();
+  let done = false;
+  while (!done) {
+    await store.db.transaction().execute(async (trx) => {
+      const batch: Store = { ...store, db: trx };
+      for (let n = 0; n < BATCH_ROWS; n++) {
+        const next = await rows.next();
+        if (next.done) {
+          done = true;
+          return;
+        }
+        const row = next.value;
+        countSkipped(row.line);
+        if (await isSuppressed(batch, row.email, options.secret)) {
+          counts.suppressed++;
+          continue;
+        }
+        const existing = await findSubscriber(batch, row.email);
+        if (existing && existing.status !== 'active' && existing.status !== 'pending') {
+          counts.inactive++;
+          continue;
+        }
+        const result = await upsertSubscriber(batch, {
+          address: row.email,
+          name: row.name,
+          attributes: filledIn(row.fields),
+          status: 'active',
+          source: 'import',
+          consent,
+          now: options.now,
+        });
+        if (result.created) counts.added++;
+        else if (result.updated) counts.updated++;
+        else counts.unchanged++;
+      }
     });
-    if (result.created) counts.added++;
-    else if (result.updated) counts.updated++;
-    else counts.unchanged++;
   }
   countSkipped(undefined);
   return {
