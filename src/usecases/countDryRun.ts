@@ -11,7 +11,7 @@ import { readSuppressions } from '../ledger/suppressions.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
 import { suppressedHashes } from '../store/suppressedHashes.js';
-import { type OpenRecipients, openRecipients } from './openRecipients.js';
+import { type OpenRecipients, withRecipients } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
 export interface DryRunOptions {
@@ -54,16 +54,10 @@ export type DryRunResult =
  * closed, then the list counted against the journal and the suppressions.
  */
 export async function countDryRun(options: DryRunOptions): Promise<DryRunResult> {
-  const list = await openRecipients({
-    root: options.project.root,
-    flag: options.subscribers,
-    env: options.env,
-  });
-  try {
-    return await countList(options, list);
-  } finally {
-    await list.close();
-  }
+  return withRecipients(
+    { root: options.project.root, flag: options.subscribers, env: options.env },
+    (list) => countList(options, list),
+  );
 }
 
 async function countList(options: DryRunOptions, list: OpenRecipients): Promise<DryRunResult> {

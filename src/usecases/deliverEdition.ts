@@ -11,7 +11,7 @@ import { collectProblems } from '../diagnostics/collectProblems.js';
 import type { Shard } from '../ledger/archivePaths.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
-import { type OpenRecipients, openRecipients, storeSendHooks } from './openRecipients.js';
+import { type OpenRecipients, storeSendHooks, withRecipients } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
 /** What happens while a delivery runs, for a command to show as it happens. */
@@ -53,16 +53,10 @@ export type DeliveryResult =
  * part of `send` after loading and rendering, shared with `publish`.
  */
 export async function deliverEdition(options: DeliverOptions): Promise<DeliveryResult> {
-  const list = await openRecipients({
-    root: options.project.root,
-    flag: options.subscribers,
-    env: options.env,
-  });
-  try {
-    return await deliverTo(options, list);
-  } finally {
-    await list.close();
-  }
+  return withRecipients(
+    { root: options.project.root, flag: options.subscribers, env: options.env },
+    (list) => deliverTo(options, list),
+  );
 }
 
 async function deliverTo(options: DeliverOptions, list: OpenRecipients): Promise<DeliveryResult> {

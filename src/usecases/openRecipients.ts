@@ -23,6 +23,19 @@ export interface OpenRecipients {
   close(): Promise<void>;
 }
 
+/** Open the list, run `work` on it, and close it whatever happens: for a send and its dry run. */
+export async function withRecipients<T>(
+  options: Parameters<typeof openRecipients>[0],
+  work: (list: OpenRecipients) => Promise<T>,
+): Promise<T> {
+  const list = await openRecipients(options);
+  try {
+    return await work(list);
+  } finally {
+    await list.close();
+  }
+}
+
 /**
  * The list a send, `--dry-run` or `publish` mails: the store when
  * `--subscribers db` is given, or no other list is given by flag and

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { readSubscribers } from '../../src/deliver/readSubscribers.js';
 import { createUnsubscribeToken } from '../../src/deliver/unsubscribeToken.js';
@@ -10,11 +10,7 @@ import { openStore } from '../../src/store/openStore.js';
 import { setStatus } from '../../src/store/setStatus.js';
 import { captureIo } from '../helpers/captureIo.js';
 import { fixture } from '../helpers/fixture.js';
-import {
-  findPostgresBin,
-  type PostgresCluster,
-  startPostgresCluster,
-} from '../helpers/postgresCluster.js';
+import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import { runCli } from '../helpers/runCli.js';
 
 const secret = 'subscribers-test-secret-0123456789';
@@ -235,17 +231,11 @@ describe('storyline subscribers on SQLite', () => {
 });
 
 describe.skipIf('missing' in postgres)('storyline subscribers on PostgreSQL', () => {
-  let cluster: PostgresCluster | undefined;
-  let databases = 0;
-  beforeAll(async () => {
-    if ('bin' in postgres) cluster = await startPostgresCluster(postgres.bin);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const newDatabase =
+    'bin' in postgres ? usePostgresDatabases(postgres.bin, 'subscribers') : undefined;
   subscribersSuite(async () => {
-    if (!cluster) throw new Error('no cluster');
-    return cluster.createDatabase(`subscribers_${++databases}`);
+    if (!newDatabase) throw new Error('no cluster');
+    return newDatabase();
   });
 });
 

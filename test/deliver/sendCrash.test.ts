@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
-import type { JournalEntry } from '../../src/ledger/Journal.js';
+import { inFlightHashes, until } from '../helpers/crashTrial.js';
 import { seededRandom } from '../helpers/seededRandom.js';
 import {
   addressesFoundUnder,
@@ -19,38 +18,11 @@ const editionId = '2014-02-10-second-round-geneva';
 const subscribers = 2000;
 const kills = 10;
 
-/** Hashes whose last journal line is `sending`: in flight when the process died. */
-async function inFlightHashes(root: string): Promise<string[]> {
-  let text = '';
-  try {
-    text = await readFile(path.join(root, 'archive', editionId, 'deliveries.jsonl'), 'utf8');
-  } catch {
-    return [];
-  }
-  const last = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    try {
-      const entry = JSON.parse(line) as JournalEntry;
-      last.set(entry.hash, entry.status);
-    } catch {
-      // A line cut short by the kill; the send drops it too.
-    }
-  }
-  return [...last].filter(([, status]) => status === 'sending').map(([hash]) => hash);
-}
-
 /** N from `warning: N recipients were being sent to when the last run stopped…`. */
 function reportedDuplicates(stderr: string): number {
   const match =
     /warning: (\d+) recipients? (?:were|was) being sent to when the last run stopped/.exec(stderr);
   return match ? Number(match[1]) : 0;
-}
-
-/** Whichever comes first: the moment, or the process ending on its own. */
-async function until(moment: Promise<unknown>, done: Promise<unknown>): Promise<boolean> {
-  let ended = false;
-  await Promise.race([moment, done.then(() => (ended = true))]);
-  return ended;
 }
 
 describe('a send stopped part-way and run again', () => {
@@ -87,7 +59,7 @@ describe('a send stopped part-way and run again', () => {
         // Let the sink handle what reached its sockets before the kill.
         await sink.waitForIdle();
         reported += reportedDuplicates(result.stderr);
-        const inFlight = await inFlightHashes(root);
+        const inFlight = await inFlightHashes(root, editionId);
         // In flight and arrived in this run: delivered, but the journal cannot
         // know, so the next run sends them again.
         const received = sink.countByAddress();
@@ -125,7 +97,7 @@ describe('a send stopped part-way and run again', () => {
       );
       expect(duplicates).toBeLessThanOrEqual(kills * fastSend.concurrency);
       expect(reported).toBeGreaterThanOrEqual(duplicates);
-      expect(await inFlightHashes(root)).toEqual([]);
+      expect(await inFlightHashes(root, editionId)).toEqual([]);
       expect((await addressesFoundUnder(path.join(root, 'archive'), addresses)).found).toEqual([]);
       const leftovers = (await listFiles(path.join(root, 'archive'))).filter((f) =>
         f.endsWith('.tmp'),

@@ -1,18 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
 import { journalPath } from '../../src/ledger/archivePaths.js';
 import type { JournalEntry } from '../../src/ledger/Journal.js';
-import type { StoreTarget } from '../../src/store/databaseUrl.js';
-import { openStore } from '../../src/store/openStore.js';
-import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
-import {
-  findPostgresBin,
-  type PostgresCluster,
-  startPostgresCluster,
-} from '../helpers/postgresCluster.js';
+import { inFlightHashes, until } from '../helpers/crashTrial.js';
+import { fillStore } from '../helpers/fillStore.js';
+import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import { seededRandom } from '../helpers/seededRandom.js';
 import { fastSend, secret, sendFixture, spawnSend } from '../helpers/sendFixture.js';
 import { startSmtpSink } from '../helpers/smtpSink.js';
@@ -24,48 +19,6 @@ if ('missing' in postgres) console.log(postgres.missing);
 /** Addresses unlike the fixture's CSV, so a message to one proves the store was read. */
 const members = (count: number) =>
   Array.from({ length: count }, (_, i) => `member${i}@example.net`);
-
-async function fillStore(target: StoreTarget, addresses: readonly string[]): Promise<void> {
-  const store = await openStore(target);
-  try {
-    for (const address of addresses)
-      await upsertSubscriber(store, {
-        address,
-        status: 'active',
-        source: 'import',
-        now: new Date(0),
-      });
-  } finally {
-    await store.close();
-  }
-}
-
-/** Hashes whose last journal line is `sending`: in flight when the process died. */
-async function inFlightHashes(root: string): Promise<string[]> {
-  let text = '';
-  try {
-    text = await readFile(path.join(root, 'archive', editionId, 'deliveries.jsonl'), 'utf8');
-  } catch {
-    return [];
-  }
-  const last = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    try {
-      const entry = JSON.parse(line) as JournalEntry;
-      last.set(entry.hash, entry.status);
-    } catch {
-      // A line cut short by the kill; the send drops it too.
-    }
-  }
-  return [...last].filter(([, status]) => status === 'sending').map(([hash]) => hash);
-}
-
-/** Whichever comes first: the moment, or the process ending on its own. */
-async function until(moment: Promise<unknown>, done: Promise<unknown>): Promise<boolean> {
-  let ended = false;
-  await Promise.race([moment, done.then(() => (ended = true))]);
-  return ended;
-}
 
 describe('a send from the store stopped part-way and run again', () => {
   it('after SIGKILL at 5 seeded moments of a send to 1,000 from SQLite, misses nobody and duplicates at most what was in flight', async () => {
@@ -101,7 +54,7 @@ describe('a send from the store stopped part-way and run again', () => {
         child.kill('SIGKILL');
         const result = await done;
         await sink.waitForIdle();
-        const inFlight = await inFlightHashes(root);
+        const inFlight = await inFlightHashes(root, editionId);
         const received = sink.countByAddress();
         const deliveredUnjournaled = inFlight.filter((h) => {
           const address = addressOf.get(h) ?? '';
@@ -142,17 +95,12 @@ describe('a send from the store stopped part-way and run again', () => {
 describe.skipIf('missing' in postgres)(
   'two processes sending shards from one PostgreSQL store',
   () => {
-    let cluster: PostgresCluster | undefined;
-    beforeAll(async () => {
-      if ('bin' in postgres) cluster = await startPostgresCluster(postgres.bin);
-    });
-    afterAll(async () => {
-      await cluster?.stop();
-    });
+    const newDatabase =
+      'bin' in postgres ? usePostgresDatabases(postgres.bin, 'shards') : undefined;
 
     it('--shard 1/2 and --shard 2/2 running at the same time mail each of 400 subscribers exactly once', async () => {
-      if (!cluster) throw new Error('no cluster');
-      const url = await cluster.createDatabase('shards');
+      if (!newDatabase) throw new Error('no cluster');
+      const url = await newDatabase();
       const addresses = members(400);
       await fillStore({ engine: 'postgres', connectionString: url }, addresses);
       const { root } = await sendFixture(0);

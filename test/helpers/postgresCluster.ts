@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -120,5 +121,25 @@ export async function startPostgresCluster(bin: string): Promise<PostgresCluster
         rmSync(dir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/**
+ * For a `describe` block on PostgreSQL: starts a cluster before its tests
+ * and stops it after; the function returned makes a new, empty database
+ * (`<prefix>_<n>`) for each test and returns its URL.
+ */
+export function usePostgresDatabases(bin: string, prefix: string): () => Promise<string> {
+  let cluster: PostgresCluster | undefined;
+  let databases = 0;
+  beforeAll(async () => {
+    cluster = await startPostgresCluster(bin);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return async () => {
+    if (!cluster) throw new Error('the PostgreSQL cluster did not start');
+    return cluster.createDatabase(`${prefix}_${++databases}`);
   };
 }

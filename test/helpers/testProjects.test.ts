@@ -34,6 +34,7 @@ describe('the fast and slow test projects', () => {
     expect(isSlowTestFile(file, call('runCli'))).toBe(true);
     expect(isSlowTestFile(file, call('launchBrowser'))).toBe(true);
     expect(isSlowTestFile(file, call('startPostgresCluster'))).toBe(true);
+    expect(isSlowTestFile(file, call('usePostgresDatabases'))).toBe(true);
     expect(isSlowTestFile(file, "import { spawn } from 'node:child_process';")).toBe(true);
     expect(isSlowTestFile(file, "import type { ChildProcess } from 'node:child_process';")).toBe(
       false,

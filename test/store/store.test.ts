@@ -5,7 +5,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { addSuppression } from '../../src/store/addSuppression.js';
 import { countByStatus } from '../../src/store/countByStatus.js';
 import type { Database, SubscriberStatus } from '../../src/store/Database.js';
@@ -22,11 +22,7 @@ import { storeMigrationProvider, storeMigrations } from '../../src/store/storeMi
 import { streamActive } from '../../src/store/streamActive.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
-import {
-  findPostgresBin,
-  type PostgresCluster,
-  startPostgresCluster,
-} from '../helpers/postgresCluster.js';
+import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 
 const secret = 'store-test-secret-0123456789';
 const t0 = new Date('2026-03-01T09:00:00.000Z');
@@ -490,17 +486,10 @@ describe('the subscriber store on SQLite', () => {
 });
 
 describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () => {
-  let cluster: PostgresCluster | undefined;
-  let databases = 0;
-  beforeAll(async () => {
-    if ('bin' in postgres) cluster = await startPostgresCluster(postgres.bin);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const databases = 'bin' in postgres ? usePostgresDatabases(postgres.bin, 'store') : undefined;
   const newDatabase = async () => {
-    if (!cluster) throw new Error('no cluster');
-    return cluster.createDatabase(`store_${++databases}`);
+    if (!databases) throw new Error('no cluster');
+    return databases();
   };
   storeSuite(async () => ({ engine: 'postgres', connectionString: await newDatabase() }));
 

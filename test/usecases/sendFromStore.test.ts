@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { send } from '../../src/commands/sendCommand.js';
 import { run as runStatus } from '../../src/commands/statusCommand.js';
 import { addSuppression } from '../../src/store/addSuppression.js';
@@ -12,11 +12,7 @@ import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
 import { storeFlag } from '../../src/usecases/openRecipients.js';
 import { captureIo } from '../helpers/captureIo.js';
-import {
-  findPostgresBin,
-  type PostgresCluster,
-  startPostgresCluster,
-} from '../helpers/postgresCluster.js';
+import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import { dryRunCount, secret, sendFixture, sendInProcess } from '../helpers/sendFixture.js';
 import { type RcptAnswer, startSmtpSink } from '../helpers/smtpSink.js';
 
@@ -223,16 +219,9 @@ describe('send from the store on SQLite', () => {
 });
 
 describe.skipIf('missing' in postgres)('send from the store on PostgreSQL', () => {
-  let cluster: PostgresCluster | undefined;
-  let databases = 0;
-  beforeAll(async () => {
-    if ('bin' in postgres) cluster = await startPostgresCluster(postgres.bin);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const newDatabase = 'bin' in postgres ? usePostgresDatabases(postgres.bin, 'send') : undefined;
   sendFromStoreSuite(async () => {
-    if (!cluster) throw new Error('no cluster');
-    return cluster.createDatabase(`send_${++databases}`);
+    if (!newDatabase) throw new Error('no cluster');
+    return newDatabase();
   });
 });

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/openStore.js';
-import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
+import { fillStore } from '../helpers/fillStore.js';
 import { fixture } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/runCli.js';
 import { runWorkflowSteps, type StepResult } from '../helpers/runWorkflowSteps.js';
@@ -18,6 +17,38 @@ interface Received {
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+/**
+ * A bare remote holding this repository's files (less the archive) as a
+ * writer's clone holds them, pushed to main: what the workflow checks out.
+ */
+async function newsroomRepository(): Promise<{
+  base: string;
+  remote: string;
+  /** The repository's files that were copied. */
+  tracked: string[];
+}> {
+  const base = await fixture({});
+  const remote = path.join(base, 'remote.git');
+  git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  const seed = path.join(base, 'seed');
+  mkdirSync(seed);
+  const tracked = git(repoRoot, 'ls-files', '--cached', '--others', '--exclude-standard', '-z')
+    .split('\0')
+    .filter(Boolean);
+  for (const file of tracked) {
+    if (file.startsWith('archive/') && file !== 'archive/.gitkeep') continue;
+    await cp(path.join(repoRoot, file), path.join(seed, file), { recursive: true }).catch(() => {});
+  }
+  git(seed, 'init', '--quiet', '--initial-branch=main');
+  git(seed, 'config', 'user.name', 'Writer');
+  git(seed, 'config', 'user.email', 'writer@example.org');
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '--quiet', '-m', 'story');
+  git(seed, 'remote', 'add', 'origin', remote);
+  git(seed, 'push', '--quiet', 'origin', 'main');
+  return { base, remote, tracked };
+}
 
 describe('publish.yml, run step by step against a bare remote and a loopback relay', () => {
   const received: Received[] = [];
@@ -51,29 +82,7 @@ describe('publish.yml, run step by step against a bare remote and a loopback rel
   it('mails each edition once, pushes the archive, and a run with nothing new changes nothing', {
     timeout: 240_000,
   }, async () => {
-    const base = await fixture({});
-    const remote = path.join(base, 'remote.git');
-    git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-
-    // The newsroom's repository: this repository's files, as a writer's clone holds them.
-    const seed = path.join(base, 'seed');
-    mkdirSync(seed);
-    const tracked = git(repoRoot, 'ls-files', '--cached', '--others', '--exclude-standard', '-z')
-      .split('\0')
-      .filter(Boolean);
-    for (const file of tracked) {
-      if (file.startsWith('archive/') && file !== 'archive/.gitkeep') continue;
-      await cp(path.join(repoRoot, file), path.join(seed, file), { recursive: true }).catch(
-        () => {},
-      );
-    }
-    git(seed, 'init', '--quiet', '--initial-branch=main');
-    git(seed, 'config', 'user.name', 'Writer');
-    git(seed, 'config', 'user.email', 'writer@example.org');
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '--quiet', '-m', 'story');
-    git(seed, 'remote', 'add', 'origin', remote);
-    git(seed, 'push', '--quiet', 'origin', 'main');
+    const { base, remote } = await newsroomRepository();
 
     const secrets = {
       SMTP_URL: `smtp://127.0.0.1:${port}`,
@@ -194,43 +203,12 @@ describe('publish.yml, run step by step against a bare remote and a loopback rel
     timeout: 240_000,
   }, async () => {
     received.splice(0);
-    const base = await fixture({});
-    const remote = path.join(base, 'remote.git');
-    git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-    const seed = path.join(base, 'seed');
-    mkdirSync(seed);
-    const tracked = git(repoRoot, 'ls-files', '--cached', '--others', '--exclude-standard', '-z')
-      .split('\0')
-      .filter(Boolean);
-    for (const file of tracked) {
-      if (file.startsWith('archive/') && file !== 'archive/.gitkeep') continue;
-      await cp(path.join(repoRoot, file), path.join(seed, file), { recursive: true }).catch(
-        () => {},
-      );
-    }
-    git(seed, 'init', '--quiet', '--initial-branch=main');
-    git(seed, 'config', 'user.name', 'Writer');
-    git(seed, 'config', 'user.email', 'writer@example.org');
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '--quiet', '-m', 'story');
-    git(seed, 'remote', 'add', 'origin', remote);
-    git(seed, 'push', '--quiet', 'origin', 'main');
+    const { base, remote, tracked } = await newsroomRepository();
 
     // The store stands in for a managed PostgreSQL: the workflow passes the URL on either way.
     const database = path.join(base, 'managed', 'storyline.db');
     const members = ['member1@example.net', 'member2@example.net', 'member3@example.net'];
-    const store = await openStore({ engine: 'sqlite', file: database });
-    try {
-      for (const address of members)
-        await upsertSubscriber(store, {
-          address,
-          status: 'active',
-          source: 'import',
-          now: new Date(0),
-        });
-    } finally {
-      await store.close();
-    }
+    await fillStore({ engine: 'sqlite', file: database }, members);
 
     const checkout = path.join(base, 'run');
     git(base, 'clone', '--quiet', remote, checkout);
