@@ -19,8 +19,8 @@ export interface ClaimedCatchUp {
 export interface ClaimOptions {
   now: Date;
   /**
-   * A `sending` row claimed before this was left by a process that died (its
-   * lease ran out) and is taken again; undefined takes none.
+   * A `sending` row claimed at or before this was left by a process that
+   * died (its lease ran out) and is taken again; undefined takes none.
    */
   staleBefore: Date | undefined;
   /** Only rows with a greater id: a run walks the table once, so a row put back `due` waits for the next run. */
@@ -60,7 +60,7 @@ export async function claimNextCatchUp(
           ? eb('status', '=', 'due')
           : eb.or([
               eb('status', '=', 'due'),
-              eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', stale)]),
+              eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<=', stale)]),
             ]),
       )
       .$if(options.subscriberId !== undefined, (query) =>
@@ -84,7 +84,7 @@ export async function claimNextCatchUp(
         .where('id', '=', id)
         .where('attempt', '=', candidate.attempt)
         .where('status', '=', candidate.status)
-        .$if(candidate.status === 'sending', (query) => query.where('claimed_at', '<', stale ?? ''))
+        .$if(candidate.status === 'sending', (query) => query.where('claimed_at', '<=', stale ?? ''))
         .returning(['message_id', 'attempt'])
         .executeTakeFirst();
       if (won?.message_id) {
