@@ -84,7 +84,9 @@ export async function claimNextCatchUp(
         .where('id', '=', id)
         .where('attempt', '=', candidate.attempt)
         .where('status', '=', candidate.status)
-        .$if(candidate.status === 'sending', (query) => query.where('claimed_at', '<=', stale ?? ''))
+        .$if(candidate.status === 'sending', (query) =>
+          query.where('claimed_at', '<=', stale ?? ''),
+        )
         .returning(['message_id', 'attempt'])
         .executeTakeFirst();
       if (won?.message_id) {

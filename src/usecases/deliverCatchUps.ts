@@ -1,7 +1,7 @@
 import type { VFileMessage } from 'vfile-message';
 import { classifyFailure } from '../deliver/classifyFailure.js';
 import { messageIdFor } from '../deliver/messageIdFor.js';
-import { prepareRawMessage, type RawMessage, type RawRecipient } from '../deliver/rawMessage.js';
+import { prepareRawMessage, type RawRecipient } from '../deliver/rawMessage.js';
 import type { Transport } from '../deliver/transports/Transport.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { createUnsubscribeToken } from '../deliver/unsubscribeToken.js';
@@ -56,7 +56,10 @@ export interface DeliverCatchUpsOptions {
 }
 
 export type CatchUpDeliveryResult =
-  /** The content, config or template has errors: nothing was claimed or sent. */
+  /**
+   * The content, config or template has errors (nothing was claimed), or
+   * mjml refused the email (the row it stopped at is `due` again).
+   */
   | { status: 'failed'; problems: VFileMessage[] }
   | { status: 'finished'; counts: CatchUpCounts; stopped?: string };
 
@@ -96,6 +99,7 @@ export async function deliverCatchUps(
   const archiveSuppressed = (await readSuppressions(project.root, secret)).hashes;
   const counts: CatchUpCounts = { sent: 0, failed: 0, deferred: 0, resumed: 0 };
   const renders = new Map<string, Rendering>();
+  const renderProblems: VFileMessage[] = [];
   const leaseMs = options.leaseMs ?? defaultCatchUpLeaseMs;
   let stopped: string | undefined;
   let after = 0;
@@ -125,6 +129,7 @@ export async function deliverCatchUps(
   } finally {
     if (!options.transport) await transport.close();
   }
+  if (renderProblems.length > 0) return { status: 'failed', problems: renderProblems };
   if (options.signal?.aborted) stopped ??= 'interrupted';
   return { status: 'finished', counts, ...(stopped ? { stopped } : {}) };
 
@@ -150,6 +155,12 @@ export async function deliverCatchUps(
       return 'next';
     }
     const rendering = await renderingFor(new Date(claim.confirmedAt));
+    if (!rendering) {
+      // mjml refused the template with this content: nothing can be sent until it is fixed.
+      await settle({ status: 'due', reason: 'the catch-up email did not render' });
+      counts.deferred++;
+      return 'stop';
+    }
     const recipient: RawRecipient = {
       email: subscriber.address,
       name: subscriber.name ?? undefined,
@@ -192,17 +203,21 @@ export async function deliverCatchUps(
     return 'next';
   }
 
-  /** One render per set of updates: readers confirmed between the same editions share it. */
-  async function renderingFor(confirmedAt: Date): Promise<Rendering> {
+  /**
+   * One render per set of updates: readers confirmed between the same
+   * editions share it. Undefined when mjml refuses it (its problems kept).
+   */
+  async function renderingFor(confirmedAt: Date): Promise<Rendering | undefined> {
     const story = project.story as NonNullable<Project['story']>;
     const catchUp = planCatchUp(story, project.editions, confirmedAt, config);
     const key = catchUp.updates.map((update) => update.id).join('\n');
     let rendering = renders.get(key);
     if (!rendering) {
       const result = await renderCatchUp(catchUp, template, config);
-      // The template rendered when the content was checked; a failure now is a bug.
-      if (!result.ok)
-        throw new Error(`the catch-up did not render: ${collectProblems(result.files)[0]?.reason}`);
+      if (!result.ok) {
+        renderProblems.push(...collectProblems(result.files));
+        return undefined;
+      }
       rendering = {
         catchUp: result.catchUp,
         build: prepareRawMessage(result.catchUp.rendered, config),
@@ -215,10 +230,7 @@ export async function deliverCatchUps(
 
 interface Rendering {
   catchUp: RenderedCatchUp;
-  build: (
-    recipient: RawRecipient,
-    personal: Parameters<ReturnType<typeof prepareRawMessage>>[1],
-  ) => RawMessage;
+  build: ReturnType<typeof prepareRawMessage>;
 }
 
 /** The project and template, or every problem that keeps anything from being sent. */

@@ -315,6 +315,21 @@ describe('the catch-up email', () => {
     expect(sink.messages).toHaveLength(0);
   });
 
+  it('sends nothing and leaves the catch-up due when mjml refuses the email, naming the problem', async () => {
+    const root = await catchUpStory({
+      'templates/email.mjml':
+        '<mjml><mj-body><mj-section bogus="1"><mj-column><mj-text>x</mj-text></mj-column></mj-section>{{content}}</mj-body></mjml>\n',
+    });
+    const store = await openTracked({ engine: 'sqlite', file: path.join(root, 'store.db') });
+    await confirmSubscriber(store, 'ada@example.org', shifted(editionStarts.third, 1));
+    const result = await deliver(store, root);
+    expect(result.status).toBe('failed');
+    if (result.status !== 'failed') throw new Error('unreachable');
+    expect(result.problems.map((problem) => problem.ruleId)).toContain('mjml');
+    expect(sink.messages).toHaveLength(0);
+    expect((await listCatchUps(store)).map((row) => row.status)).toEqual(['due']);
+  });
+
   it('writes to the outbox when no SMTP_URL is set, as send does', async () => {
     const { root, store } = await storyWithStore();
     await confirmSubscriber(store, 'ada@example.org', shifted(editionStarts.third, 1));
