@@ -307,6 +307,20 @@ describe('the catch-up email', () => {
     expect(sink.rcptAttempts.get('gone@example.org')).toBe(1);
   });
 
+  it('takes no catch-up once aborted, and leaves it due', async () => {
+    const { root, store } = await storyWithStore();
+    await confirmSubscriber(store, 'ada@example.org', shifted(editionStarts.third, 1));
+    const controller = new AbortController();
+    controller.abort();
+    expect(await deliver(store, root, { signal: controller.signal })).toEqual({
+      status: 'finished',
+      counts: { sent: 0, failed: 0, deferred: 0, resumed: 0 },
+      stopped: 'interrupted',
+    });
+    expect(sink.messages).toHaveLength(0);
+    expect((await listCatchUps(store)).map((row) => row.status)).toEqual(['due']);
+  });
+
   it('mails nobody who unsubscribed before their catch-up went out', async () => {
     const { root, store } = await storyWithStore();
     await confirmSubscriber(store, 'ada@example.org', shifted(editionStarts.third, 1));
