@@ -83,6 +83,16 @@ export const configSchema = z.strictObject({
   template: z.string().trim().min(1).optional(),
   /** How many earlier, already mailed updates an edition shows under the new ones. */
   earlierUpdates: z.number().int().min(0).max(50).default(5),
+  /** The catch-up email a reader gets on confirming ("the story so far"). */
+  catchUp: z
+    .strictObject({
+      /**
+       * How many of the newest updates it shows in full (fewer when the
+       * email would pass Gmail's clip); older ones are dated headlines.
+       */
+      inFull: z.number().int().min(0).max(50).default(3),
+    })
+    .prefault({}),
   /** Words the email uses, for newsrooms writing in other languages. */
   labels: z
     .strictObject({

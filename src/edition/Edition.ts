@@ -15,4 +15,6 @@ export interface Edition {
   /** Updates already mailed in earlier editions, newest first. */
   earlierUpdates: Update[];
   base: BaseStory;
+  /** Where its web version is, when not its own archive page (a catch-up's is the living story page). */
+  viewUrl?: string | undefined;
 }

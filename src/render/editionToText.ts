@@ -29,7 +29,7 @@ export function editionToText(
   const references = new TextReferences();
   const options = { siteUrl: config.siteUrl, references };
   const { base } = edition;
-  const view = editionUrl(config.siteUrl, edition.id);
+  const view = edition.viewUrl ?? editionUrl(config.siteUrl, edition.id);
   const parts: string[] = [];
 
   parts.push(wrapText(`${config.publication}\nView it in your browser: ${view}`));

@@ -72,7 +72,7 @@ export async function renderEdition(
     subject: escapeXml(edition.subject),
     preheader: escapeXml(edition.preheader),
     publication: escapeXml(config.publication),
-    view_url: escapeXml(editionUrl(config.siteUrl, edition.id)),
+    view_url: escapeXml(edition.viewUrl ?? editionUrl(config.siteUrl, edition.id)),
     archive_url: escapeXml(config.siteUrl),
     postal_address: escapeXml(config.postalAddress),
     ...markers,

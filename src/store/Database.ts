@@ -37,6 +37,7 @@ export interface Database {
   subscribers: SubscribersTable;
   subscriber_events: SubscriberEventsTable;
   suppressions: SuppressionsTable;
+  catch_ups: CatchUpsTable;
 }
 
 export interface SubscribersTable {
@@ -81,3 +82,35 @@ export interface SuppressionsTable {
 
 export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'erased'] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
+
+/**
+ * Where a catch-up stands: `due` (to send, or to try again after a temporary
+ * failure), `sending` (claimed, possibly in flight: a process that dies here
+ * leaves it so), `sent`, `failed` (refused for good, or nobody to send to).
+ */
+export const catchUpStatuses = ['due', 'sending', 'sent', 'failed'] as const;
+export type CatchUpStatus = (typeof catchUpStatuses)[number];
+
+/**
+ * One catch-up email ("the story so far") per confirmation (since 0003).
+ * Unique per subscriber and `confirmed_at`, so scheduling it twice in the
+ * same confirmation makes one row; erasing the subscriber deletes their rows.
+ */
+export interface CatchUpsTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  /** The confirmation it welcomes: it holds the updates of editions that started before this. */
+  confirmed_at: string;
+  status: CatchUpStatus;
+  /** Set when it is first claimed, before the SMTP transaction, and kept for every resend. */
+  message_id: string | null;
+  created_at: string;
+  /** When the current (or last) claim took it: a `sending` row older than a lease was left by a dead process. */
+  claimed_at: string | null;
+  sent_at: string | null;
+  changed_at: string;
+  /** Claims so far; also the version a claim and a settlement compare against. */
+  attempt: number;
+  /** Why the last try failed (a relay's reply, never an address). */
+  last_error: string | null;
+}
