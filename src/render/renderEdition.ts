@@ -5,6 +5,8 @@ import { VFile as VFileClass } from 'vfile';
 import type { Config } from '../config/configSchema.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import type { Edition } from '../edition/Edition.js';
+import { textDirection } from '../i18n/textDirection.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import { editionUrl } from './editionLinks.js';
 import { editionToMjml } from './editionToMjml.js';
 import { editionToText } from './editionToText.js';
@@ -68,6 +70,7 @@ export async function renderEdition(
     unsubscribe_url: `\u2063unsubscribe-${nonce}\u2063`,
     name: `\u2063name-${nonce}\u2063`,
   };
+  const words = wordsFor(config.locale, config.labels);
   const values: Record<string, string> = {
     subject: escapeXml(edition.subject),
     preheader: escapeXml(edition.preheader),
@@ -75,6 +78,11 @@ export async function renderEdition(
     view_url: escapeXml(editionUrl(config.siteUrl, edition.id)),
     archive_url: escapeXml(config.siteUrl),
     postal_address: escapeXml(config.postalAddress),
+    lang: escapeXml(config.locale),
+    dir: textDirection(config.locale),
+    footer_note: escapeXml(words.get('footerNote', { publication: config.publication })),
+    view_in_browser: escapeXml(words.get('viewInBrowserLink')),
+    unsubscribe_label: escapeXml(words.get('unsubscribe')),
     ...markers,
   };
   html = html.replace(slotPattern, (whole, name: string) => values[name] ?? whole);
