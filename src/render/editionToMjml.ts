@@ -30,7 +30,12 @@ export function editionToMjml(edition: Edition, config: MjmlConfig): string {
   const languages = storyLanguages(base, config);
   const text = (attributes: string, html: string, language: Language): string => {
     const wrap = language.dir === 'rtl' || differs(language, languages.publication);
-    const align = language.dir === 'rtl' ? ' align="right"' : '';
+    const align =
+      language.dir === 'rtl'
+        ? ' align="right"'
+        : languages.publication.dir === 'rtl'
+          ? ' align="left"'
+          : '';
     const content = wrap
       ? `<div dir="${language.dir}" lang="${escapeXml(language.lang)}"${language.dir === 'rtl' ? ' class="sl-rtl"' : ''}>${html}</div>`
       : html;

@@ -14,6 +14,7 @@ import { escapeXml } from './escapeXml.js';
 import type { Template } from './loadTemplate.js';
 import type { Rendered } from './Rendered.js';
 import { contentSlot, type RecipientSlot, slotPattern } from './templateSlots.js';
+import { withSectionDirection } from './withSectionDirection.js';
 
 export type RenderResult = { ok: true; rendered: Rendered } | { ok: false; files: VFile[] };
 
@@ -38,13 +39,11 @@ export async function renderEdition(
   config: Config,
 ): Promise<RenderResult> {
   const content = editionToMjml(edition, config);
+  const source = withSectionDirection(template.text, textDirection(config.locale));
   const slot = new RegExp(`\\{\\{\\s*${contentSlot}\\s*\\}\\}`);
-  const match = slot.exec(template.text);
+  const match = slot.exec(source);
   if (!match) throw new Error(`${template.path} has no {{content}}; loadTemplate reports this`);
-  const mjml =
-    template.text.slice(0, match.index) +
-    content +
-    template.text.slice(match.index + match[0].length);
+  const mjml = source.slice(0, match.index) + content + source.slice(match.index + match[0].length);
 
   const mjml2html = await loadMjml();
   let html: string;
@@ -60,7 +59,7 @@ export async function renderEdition(
     });
     html = result.html;
   } catch (error) {
-    const insertedAt = template.text.slice(0, match.index).split('\n').length;
+    const insertedAt = source.slice(0, match.index).split('\n').length;
     const insertedLines = content.split('\n').length - 1;
     return { ok: false, files: mjmlProblems(error, template, insertedAt, insertedLines) };
   }
