@@ -27,7 +27,7 @@ describe('the storyline process', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([
       'updates/2014-02-10-a.md:2:7: Unexpected day `30` in `2014-02-30`, expected 01 to 28 (February 2014 has 28 days) [invalid-date]',
-      'updates/2014-02-11-b.md:3:1: Unexpected field `headlin` in the front matter of an update, expected one of `date`, `headline`, `kind`, `summary`, `draft`; did you mean `headline`? [unknown-field]',
+      'updates/2014-02-11-b.md:3:1: Unexpected field `headlin` in the front matter of an update, expected one of `date`, `headline`, `kind`, `summary`, `draft`, `lang`; did you mean `headline`? [unknown-field]',
       '2 errors: nothing can be sent until they are fixed',
       '',
     ]);

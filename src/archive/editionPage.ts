@@ -6,6 +6,7 @@ import { visit } from 'unist-util-visit';
 import type { Config } from '../config/configSchema.js';
 import type { BaseStory } from '../content/Story.js';
 import { footerUnsubscribeUrl } from '../deliver/listHeaders.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import { editionUrl } from '../render/editionLinks.js';
 import { personalise } from '../render/personalise.js';
 import type { Rendered } from '../render/Rendered.js';
@@ -37,7 +38,7 @@ export function editionPage(
       },
       config,
     ),
-    name: 'reader',
+    name: wordsFor(config.locale, config.labels).get('reader'),
   });
   const url = editionUrl(config.siteUrl, edition.id);
   const tree = fromHtml(html);

@@ -3,9 +3,11 @@ import { toHtml } from 'hast-util-to-html';
 import type { Config } from '../config/configSchema.js';
 import type { Story, Update } from '../content/Story.js';
 import { headlineInEffect } from '../edition/headlineInEffect.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { escapeXml } from '../render/escapeXml.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
+import { differs, storyLanguages } from '../render/Language.js';
 import { mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 
@@ -28,9 +30,23 @@ export function storyFeeds(
   updates: readonly Update[],
   config: Config,
 ): { atom: string; json: string } {
+  const languages = storyLanguages(story.base, config);
+  // Newest first, as the entries are: an update's own language where it is not the feed's.
+  const entryLanguages = [...updates].reverse().map((update) => {
+    const own = languages.of(update);
+    return differs(own, languages.publication) ? own.lang : undefined;
+  });
   return {
-    atom: feedOf(story, updates, config, escapeXml).atom1(),
-    json: toJsonFeed11(feedOf(story, updates, config, (text) => text).json1(), config.locale),
+    atom: withXmlLang(
+      feedOf(story, updates, config, escapeXml).atom1(),
+      config.locale,
+      entryLanguages,
+    ),
+    json: toJsonFeed11(
+      feedOf(story, updates, config, (text) => text).json1(),
+      config.locale,
+      entryLanguages,
+    ),
   };
 }
 
@@ -42,6 +58,7 @@ function feedOf(
   entryText: (text: string) => string,
 ): Feed {
   const site = config.siteUrl;
+  const words = wordsFor(config.locale, config.labels);
   const newestFirst = [...updates].reverse();
   const headline = headlineInEffect(story.base, updates);
   const author = story.base.byline ? { name: story.base.byline } : undefined;
@@ -67,7 +84,10 @@ function feedOf(
       date: new Date(update.date.epochMs),
       published: new Date(update.date.epochMs),
       content: toHtml(
-        absoluteFragments(mdastToHast(update.body, { siteUrl: site, idPrefix: update.id }), site),
+        absoluteFragments(
+          mdastToHast(update.body, { siteUrl: site, idPrefix: update.id, words }),
+          site,
+        ),
       ).trim(),
       ...(update.summary ? { description: entryText(update.summary) } : {}),
       ...(author ? { author: [author] } : {}),
@@ -88,8 +108,29 @@ type JsonFeedObject = {
   items: JsonFeedObject[];
 };
 
-/** JSON Feed 1.0 from the `feed` library to 1.1: `author` becomes `authors`, and `language` is set. */
-function toJsonFeed11(json: string, language: string): string {
+/**
+ * `xml:lang` on the Atom feed, and on each entry whose update is told in
+ * another language: the `feed` library writes neither. Its root and entry
+ * tags are fixed strings, and text inside is escaped, so they are found by
+ * their exact spelling.
+ */
+function withXmlLang(atom: string, language: string, entries: (string | undefined)[]): string {
+  const root = '<feed xmlns="http://www.w3.org/2005/Atom">';
+  if (!atom.includes(root)) throw new Error('the feed library changed its Atom root tag');
+  let index = 0;
+  return atom
+    .replace(root, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(language)}">`)
+    .replace(/<entry>/g, () => {
+      const lang = entries[index++];
+      return lang ? `<entry xml:lang="${escapeXml(lang)}">` : '<entry>';
+    });
+}
+
+/**
+ * JSON Feed 1.0 from the `feed` library to 1.1: `author` becomes `authors`,
+ * and `language` is set, on an item too where its update is in another.
+ */
+function toJsonFeed11(json: string, language: string, entries: (string | undefined)[]): string {
   const data = JSON.parse(json) as JsonFeedObject;
   const lift = (object: Partial<JsonFeedObject>) => {
     if (object.author) {
@@ -98,7 +139,11 @@ function toJsonFeed11(json: string, language: string): string {
     }
   };
   lift(data);
-  for (const item of data.items) lift(item);
+  data.items.forEach((item, index) => {
+    lift(item);
+    const own = entries[index];
+    if (own) item.language = own;
+  });
   const { version: _version, ...rest } = data;
   return `${JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', ...rest, language }, null, 2)}\n`;
 }

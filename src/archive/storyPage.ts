@@ -5,10 +5,12 @@ import type { Root as MdastRoot } from 'mdast';
 import type { Config } from '../config/configSchema.js';
 import type { Story, Update } from '../content/Story.js';
 import { headlineInEffect } from '../edition/headlineInEffect.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import type { EditionRecord } from '../ledger/EditionRecord.js';
 import { absoluteUrl } from '../render/absoluteUrl.js';
 import { editionUrl } from '../render/editionLinks.js';
-import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
+import { formatUpdateDate, updateLabelParts } from '../render/formatUpdateLabel.js';
+import { differs, type Language, storyLanguages } from '../render/Language.js';
 import { type HastOptions, mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
@@ -39,6 +41,12 @@ export function storyPage(
     dateStyle: 'long',
     timeZone: config.timeZone,
   });
+  const words = wordsFor(config.locale, config.labels);
+  const languages = storyLanguages(base, config);
+  const { publication } = languages;
+  /** `lang` and `dir` of a block whose language is not the page's. */
+  const own = (language: Language) =>
+    differs(language, publication) ? { lang: language.lang, dir: language.dir } : {};
   const feedXml = new URL('feed.xml', site).href;
   const feedJson = new URL('feed.json', site).href;
 
@@ -53,18 +61,23 @@ export function storyPage(
       lines(
         h(
           'h3.label',
-          h(
-            'a',
-            { href: `${site}#${encodeURIComponent(update.id)}` },
-            formatUpdateLabel(update, config),
-          ),
+          h('a', { href: `${site}#${encodeURIComponent(update.id)}` }, labelOf(update, config)),
         ),
-        update.headline ? h('p.headline-change', update.headline) : undefined,
-        ...bodyOf(update.body, { siteUrl: site, idPrefix: update.id }),
+        update.headline
+          ? h('p.headline-change', own(languages.of(update)), update.headline)
+          : undefined,
+        ...inLanguage(
+          own(languages.of(update)),
+          bodyOf(update.body, { siteUrl: site, idPrefix: update.id, words }),
+        ),
         record
           ? h(
               'p.edition-link',
-              h('a', { href: editionUrl(site, record.id) }, `As mailed: ${record.subject}`),
+              h(
+                'a',
+                { href: editionUrl(site, record.id) },
+                words.get('asMailed', { subject: record.subject }),
+              ),
             )
           : undefined,
       ),
@@ -83,13 +96,9 @@ export function storyPage(
 
   const newest = newestFirst[0];
   const meta = [
-    newest
-      ? `Updated ${formatUpdateLabel(newest, config)
-          .replace(/^\S+\s+/, '')
-          .replace(/:$/, '')}`
-      : '',
-    `First published ${dayFormat.format(base.published.epochMs)}`,
-    `${updates.length} update${updates.length === 1 ? '' : 's'}`,
+    newest ? words.get('updatedOn', { date: formatUpdateDate(newest, config) }) : '',
+    words.get('firstPublished', { date: dayFormat.format(base.published.epochMs) }),
+    words.get('updateCount', { count: updates.length }),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -134,31 +143,36 @@ export function storyPage(
             ...(base.image.credit ? [h('figcaption', base.image.credit)] : []),
           ])
         : undefined,
-      h('h1', headline),
-      base.dek ? h('p.dek', base.dek) : undefined,
+      h('h1', own(languages.story), headline),
+      base.dek ? h('p.dek', own(languages.story), base.dek) : undefined,
       h('p.meta', meta),
       updates.length > 0
-        ? h('section.updates', lines(h('h2', 'Updates'), ...updateArticles))
+        ? h('section.updates', lines(h('h2', words.get('updates')), ...updateArticles))
         : undefined,
       h(
         'section.story',
         lines(
-          h('h2', 'The story'),
-          ...bodyOf(base.body, { siteUrl: site, idPrefix: 'story' }),
-          base.byline ? h('p.byline', base.byline) : undefined,
+          h('h2', words.get('theStory')),
+          ...inLanguage(own(languages.story), [
+            ...bodyOf(base.body, { siteUrl: site, idPrefix: 'story', words }),
+            ...(base.byline ? [h('p.byline', base.byline)] : []),
+          ]),
         ),
       ),
       editionItems.length > 0
-        ? h('section.editions', lines(h('h2', 'Editions mailed'), h('ul', lines(...editionItems))))
+        ? h(
+            'section.editions',
+            lines(h('h2', words.get('editionsMailed')), h('ul', lines(...editionItems))),
+          )
         : undefined,
     ),
   );
 
   const footer = h('footer', [
     ...(config.postalAddress ? [`${config.postalAddress} · `] : []),
-    h('a', { href: feedXml }, 'Atom feed'),
+    h('a', { href: feedXml }, words.get('atomFeed')),
     ' · ',
-    h('a', { href: feedJson }, 'JSON Feed'),
+    h('a', { href: feedJson }, words.get('jsonFeed')),
   ]);
 
   const page: Root = {
@@ -168,7 +182,7 @@ export function storyPage(
       { type: 'text', value: '\n' },
       h(
         'html',
-        { lang: config.locale },
+        { lang: publication.lang, dir: publication.dir },
         lines(
           head,
           h('body', lines(h('header', h('a', { href: site }, config.publication)), main, footer)),
@@ -178,6 +192,20 @@ export function storyPage(
     ],
   };
   return toHtml(relativeSiteLinks(absoluteFragments(page, site), site, site));
+}
+
+/** "Update <bdi>2/10/2014</bdi>:", the date isolated so it reads right in either direction. */
+function labelOf(update: Update, config: Config): ElementContent[] {
+  const { word, date } = updateLabelParts(update, config);
+  return [{ type: 'text', value: `${word} ` }, h('bdi', date), { type: 'text', value: ':' }];
+}
+
+/** Blocks in another language than the page's, in a `<div lang dir>`; else as they are. */
+function inLanguage(
+  attributes: { lang?: string; dir?: string },
+  children: ElementContent[],
+): ElementContent[] {
+  return attributes.lang ? [h('div', attributes, lines(...children))] : children;
 }
 
 /** A markdown body as the elements to place in the page. */
@@ -218,17 +246,17 @@ h2 { font: 700 13px/1.4 Helvetica, Arial, sans-serif; letter-spacing: .08em; tex
 .update { margin: 0 0 28px; }
 .update .label { font: 700 15px/1.4 Helvetica, Arial, sans-serif; margin: 0 0 8px; }
 .update .label a { color: #a4312a; text-decoration: none; }
-.correction { border-left: 3px solid #c98a00; padding-left: 14px; }
+.correction { border-inline-start: 3px solid #c98a00; padding-inline-start: 14px; }
 .correction .label a { color: #7a4f00; }
 .headline-change { font-weight: 700; margin: 0 0 8px; }
 .edition-link { font: 13px/1.4 Helvetica, Arial, sans-serif; }
 a { color: #a4312a; }
-blockquote { margin: 0 0 16px; padding-left: 16px; border-left: 3px solid #d8d4cc; color: #4a4540; }
+blockquote { margin: 0 0 16px; padding-inline-start: 16px; border-inline-start: 3px solid #d8d4cc; color: #4a4540; }
 table { border-collapse: collapse; width: 100%; font-size: 15px; }
-th, td { border: 1px solid #d8d4cc; padding: 6px 8px; text-align: left; }
+th, td { border: 1px solid #d8d4cc; padding: 6px 8px; text-align: start; }
 img { max-width: 100%; height: auto; }
 .byline { font: 700 14px/1.4 Helvetica, Arial, sans-serif; }
-.editions ul { padding-left: 20px; }
+.editions ul { padding-inline-start: 20px; }
 .when { font: 13px/1.4 Helvetica, Arial, sans-serif; color: #6b645a; }
 footer { font: 12px/1.5 Helvetica, Arial, sans-serif; color: #6b645a; padding: 20px; text-align: center; }
 footer a { color: #6b645a; }

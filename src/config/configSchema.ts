@@ -1,5 +1,7 @@
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
+import type { MessageKey } from '../i18n/catalogs/en.js';
+import { messageKeys } from '../i18n/shippedCatalogs.js';
 import { addressProblem } from '../util/addressProblem.js';
 
 const mailbox = z.string().superRefine((value, ctx) => {
@@ -48,6 +50,12 @@ const timeZone = z.string().superRefine((value, ctx) => {
   }
 });
 
+const label = z.string().trim().min(1).optional();
+const labelShape = Object.fromEntries(messageKeys.map((key) => [key, label])) as Record<
+  MessageKey,
+  typeof label
+>;
+
 /**
  * `storyline.config.json`. Every field has a default so a fresh clone runs
  * with no config at all; the sample ships one to show every field. Nested
@@ -93,16 +101,11 @@ export const configSchema = z.strictObject({
       inFull: z.number().int().min(0).max(50).default(3),
     })
     .prefault({}),
-  /** Words the email uses, for newsrooms writing in other languages. */
-  labels: z
-    .strictObject({
-      update: z.string().trim().min(1).default('Update'),
-      correction: z.string().trim().min(1).default('Correction'),
-      earlierUpdates: z.string().trim().min(1).default('Earlier updates'),
-      moreUpdates: z.string().trim().min(1).default('more updates in the archive'),
-      readMore: z.string().trim().min(1).default('Read it in the archive'),
-    })
-    .prefault({}),
+  /**
+   * Words storyline writes, overriding the catalog of `locale` (any key of
+   * `src/i18n/catalogs/en.ts`); unset, the catalog's words are used.
+   */
+  labels: z.strictObject(labelShape).prefault({}),
   send: z
     .strictObject({
       /** Messages per second, across all connections; 0 for no limit. */

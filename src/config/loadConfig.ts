@@ -16,6 +16,7 @@ import { reportSchemaIssues } from '../diagnostics/reportSchemaIssues.js';
 import type { KeyPath, SourceLocator } from '../diagnostics/SourceLocator.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
 import { type Config, configSchema } from './configSchema.js';
+import { reportMissingTranslations } from './reportMissingTranslations.js';
 
 export const configFileName = 'storyline.config.json';
 
@@ -95,6 +96,12 @@ export function validateConfigText(file: VFile): Config {
     });
     return configSchema.parse({});
   }
+  const locator = jsonLocator(tree, toPosition);
+  reportMissingTranslations(
+    file,
+    result.data,
+    findNodeAtLocation(tree, ['locale']) ? locator.value(['locale']) : undefined,
+  );
   return result.data;
 }
 

@@ -17,6 +17,8 @@ export interface BaseStory {
   dek?: string;
   byline?: string;
   image?: StoryImage;
+  /** The language the story is told in, when not the config's `locale` (BCP 47). */
+  lang?: string;
   /** The body, front matter removed. */
   body: Root;
   /** Where each front matter field's value is, for later messages. */
@@ -37,6 +39,8 @@ export interface Update {
   kind: UpdateKind;
   /** The preheader of an edition led by this update. */
   summary?: string;
+  /** The language this update is told in, when not the story's (BCP 47). */
+  lang?: string;
   /** Shown in preview, never sent. */
   draft: boolean;
   body: Root;

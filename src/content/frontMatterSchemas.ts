@@ -2,6 +2,25 @@ import { z } from 'zod';
 
 const text = z.string().trim().min(1);
 
+/**
+ * `lang:` of a file told in another language than the config's `locale`, as
+ * a BCP 47 tag; kept in its canonical case (`EN-gb` becomes `en-GB`).
+ */
+const languageTag = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(value);
+      if (canonical) return canonical;
+    } catch {}
+    ctx.addIssue({
+      code: 'custom',
+      message: `Unexpected language \`${value}\`, expected a BCP 47 tag such as \`ar\`, \`he\` or \`en-GB\``,
+    });
+    return z.NEVER;
+  });
+
 /** `image:` in `story.md`. `alt` is required whenever there is an image. */
 export const imageSchema = z.strictObject({
   src: text,
@@ -16,6 +35,7 @@ export const storyFrontMatterSchema = z.strictObject({
   dek: text.optional(),
   byline: text.optional(),
   image: imageSchema.optional(),
+  lang: languageTag.optional(),
 });
 
 /** Front matter of `updates/<YYYY-MM-DD>-<slug>.md`. */
@@ -25,6 +45,7 @@ export const updateFrontMatterSchema = z.strictObject({
   kind: z.enum(['update', 'correction']).default('update'),
   summary: text.optional(),
   draft: z.boolean().default(false),
+  lang: languageTag.optional(),
 });
 
 export type StoryFrontMatter = z.output<typeof storyFrontMatterSchema>;

@@ -91,7 +91,7 @@ export function parseContentFile(
     }
     const published = readDate('published', data.published);
     if (!parsed.success || !published) return undefined;
-    const { title, dek, byline, image } = parsed.data;
+    const { title, dek, byline, image, lang } = parsed.data;
     const imageUrlProblem = image ? urlProblem(image.src, 'image') : undefined;
     if (imageUrlProblem)
       reportProblem(file, imageUrlProblem, locator.value(['image', 'src']), 'unsafe-url');
@@ -109,6 +109,7 @@ export function parseContentFile(
       published,
       ...(dek ? { dek } : {}),
       ...(byline ? { byline } : {}),
+      ...(lang ? { lang } : {}),
       ...(image
         ? {
             image: {
@@ -134,7 +135,7 @@ export function parseContentFile(
   const date = readDate('date', data.date);
   if (date) checkUpdateDate(file, date, locator.value(['date']), options);
   if (!parsed.success || !date) return undefined;
-  const { headline, kind: updateKind, summary, draft } = parsed.data;
+  const { headline, kind: updateKind, summary, draft, lang } = parsed.data;
   return {
     id: path.basename(filePath, '.md'),
     path: filePath,
@@ -142,6 +143,7 @@ export function parseContentFile(
     ...(headline ? { headline } : {}),
     kind: updateKind,
     ...(summary ? { summary } : {}),
+    ...(lang ? { lang } : {}),
     draft,
     body,
     fieldPositions,

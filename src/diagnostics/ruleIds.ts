@@ -37,6 +37,7 @@ export const ruleIds = [
   'template-slot',
   'template-include',
   'mjml',
+  'missing-translation',
   'html-size',
   'subject-length',
   'preheader-missing',

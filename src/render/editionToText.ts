@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import type { Edition } from '../edition/Edition.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import { editionUrl, shownEarlierUpdates, updateUrl } from './editionLinks.js';
 import { formatUpdateLabel } from './formatUpdateLabel.js';
 import { mdastToText, underline, wrapText } from './mdastToText.js';
@@ -30,9 +31,10 @@ export function editionToText(
   const options = { siteUrl: config.siteUrl, references };
   const { base } = edition;
   const view = edition.viewUrl ?? editionUrl(config.siteUrl, edition.id);
+  const words = wordsFor(config.locale, config.labels);
   const parts: string[] = [];
 
-  parts.push(wrapText(`${config.publication}\nView it in your browser: ${view}`));
+  parts.push(wrapText(`${config.publication}\n${words.get('viewInBrowser')}: ${view}`));
   if (base.image?.credit) parts.push(wrapText(base.image.credit));
   parts.push(underline(edition.headline, '='));
   if (base.dek) parts.push(wrapText(base.dek));
@@ -44,16 +46,17 @@ export function editionToText(
 
   const { shown, more } = shownEarlierUpdates(edition, config.earlierUpdates);
   if (shown.length > 0) {
-    parts.push(underline(config.labels.earlierUpdates, '-'));
+    parts.push(underline(words.get('earlierUpdates'), '-'));
     for (const update of shown) {
       const n = references.number(updateUrl(config.siteUrl, update.id));
       parts.push(
         wrapText(
-          `${formatUpdateLabel(update, config)} ${summarizeUpdate(update)} ${config.labels.readMore} [${n}]`,
+          `${formatUpdateLabel(update, config)} ${summarizeUpdate(update)} ${words.get('readMore')} [${n}]`,
         ),
       );
     }
-    if (more > 0) parts.push(wrapText(`${more} ${config.labels.moreUpdates}: ${config.siteUrl}`));
+    if (more > 0)
+      parts.push(wrapText(`${words.get('moreUpdates', { count: more })}: ${config.siteUrl}`));
   }
 
   // No separator before the base story: the seed runs straight on.
@@ -61,16 +64,14 @@ export function editionToText(
   if (base.byline) parts.push(base.byline);
 
   const list = references.list();
-  if (list.length > 0) parts.push(`Links:\n${list.join('\n')}`);
+  if (list.length > 0) parts.push(`${words.get('links')}:\n${list.join('\n')}`);
 
   const footer = [
     `-- `,
-    wrapText(
-      `You are receiving ${config.publication} because you subscribed to updates on this story.`,
-    ),
+    wrapText(words.get('footerNote', { publication: config.publication })),
     // On its own line: the URL is only known per recipient, and with its token it
     // is too long to share a 72-column line with the word.
-    `Unsubscribe:\n${personal.unsubscribeUrl}`,
+    `${words.get('unsubscribe')}:\n${personal.unsubscribeUrl}`,
   ];
   if (config.postalAddress) footer.push(wrapText(config.postalAddress));
   parts.push(footer.join('\n'));

@@ -1,19 +1,48 @@
 import type { Config } from '../config/configSchema.js';
 import type { Update } from '../content/Story.js';
+import { textDirection } from '../i18n/textDirection.js';
+import { wordsFor } from '../i18n/wordsFor.js';
+import { escapeXml } from './escapeXml.js';
 
 type LabelConfig = Pick<Config, 'locale' | 'timeZone' | 'labels'>;
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** First strong isolate and pop directional isolate: `<bdi>` for plain text. */
+const isolateStart = '\u2068';
+const isolateEnd = '\u2069';
+
 /**
- * "Update 2/10/2014:" or "Correction 2/11/2014, 9:30 AM EST:", from the
- * config's locale and time zone. A date only is shown as written; an update
- * with a time shows the time in the configured zone. Pure.
+ * "Update 2/10/2014:" or "Correction 2/11/2014, 9:30 AM EST:", in the
+ * config's locale (its words, its date format) and time zone. A date only is
+ * shown as written; an update with a time shows the time in the configured
+ * zone. In a right-to-left locale the date is bidi-isolated (U+2068 …
+ * U+2069) so its digits and slashes keep their order next to the word
+ * ("تحديث ⁨10‏/2‏/2014⁩:"); a left-to-right label needs no marks, and plain
+ * text readers that show them as boxes are spared. Pure.
  */
 export function formatUpdateLabel(update: Update, config: LabelConfig): string {
-  const word = update.kind === 'correction' ? config.labels.correction : config.labels.update;
-  return `${word} ${formatUpdateDate(update, config)}:`;
+  const { word, date } = updateLabelParts(update, config);
+  return textDirection(config.locale) === 'rtl'
+    ? `${word} ${isolateStart}${date}${isolateEnd}:`
+    : `${word} ${date}:`;
+}
+
+/** The label for HTML: the date in `<bdi>`, isolated in either direction. */
+export function updateLabelHtml(update: Update, config: LabelConfig): string {
+  const { word, date } = updateLabelParts(update, config);
+  return `${escapeXml(word)} <bdi>${escapeXml(date)}</bdi>:`;
+}
+
+/** The label's word ("Update", "تحديث") and its date, unjoined. */
+export function updateLabelParts(
+  update: Update,
+  config: LabelConfig,
+): { word: string; date: string } {
+  const words = wordsFor(config.locale, config.labels);
+  const word = words.get(update.kind === 'correction' ? 'correction' : 'update');
+  return { word, date: formatUpdateDate(update, config) };
 }
 
 /** The date part of the label: `2/10/2014`, or `2/10/2014, 9:30 AM EST`. */

@@ -2,12 +2,15 @@ import type { Element, Root as HastRoot } from 'hast';
 import type { Root } from 'mdast';
 import { toHast } from 'mdast-util-to-hast';
 import { visit } from 'unist-util-visit';
+import type { Words } from '../i18n/Words.js';
 import { absoluteUrl } from './absoluteUrl.js';
 
 export interface HastOptions {
   siteUrl: string;
   /** Prefix for footnote ids, so two bodies in one email or page do not clash. */
   idPrefix: string;
+  /** The footnotes' words ("Notes", "Back to reference 1"); English when absent. */
+  words?: Words;
 }
 
 /**
@@ -16,11 +19,20 @@ export interface HastOptions {
  * given the `sl-table` class the templates and pages style. Pure.
  */
 export function mdastToHast(body: Root, options: HastOptions): HastRoot {
+  const { words } = options;
   const tree = toHast(body, {
     clobberPrefix: `${options.idPrefix}-`,
     // A visible label: mail clients ignore the screen-reader-only class the
     // default relies on, so it would show as a stray "Footnotes" anyway.
-    footnoteLabel: 'Notes',
+    footnoteLabel: words?.get('notes') ?? 'Notes',
+    ...(words
+      ? {
+          footnoteBackLabel: (referenceIndex: number, rereferenceIndex: number) =>
+            words.get('backToReference', {
+              reference: `${referenceIndex + 1}${rereferenceIndex > 1 ? `-${rereferenceIndex}` : ''}`,
+            }),
+        }
+      : {}),
     footnoteLabelTagName: 'p',
     footnoteLabelProperties: { className: ['sl-notes'] },
   }) as HastRoot;

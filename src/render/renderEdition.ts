@@ -5,6 +5,8 @@ import { VFile as VFileClass } from 'vfile';
 import type { Config } from '../config/configSchema.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import type { Edition } from '../edition/Edition.js';
+import { textDirection } from '../i18n/textDirection.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import { editionUrl } from './editionLinks.js';
 import { editionToMjml } from './editionToMjml.js';
 import { editionToText } from './editionToText.js';
@@ -12,6 +14,7 @@ import { escapeXml } from './escapeXml.js';
 import type { Template } from './loadTemplate.js';
 import type { Rendered } from './Rendered.js';
 import { contentSlot, type RecipientSlot, slotPattern } from './templateSlots.js';
+import { withSectionDirection } from './withSectionDirection.js';
 
 export type RenderResult = { ok: true; rendered: Rendered } | { ok: false; files: VFile[] };
 
@@ -36,13 +39,11 @@ export async function renderEdition(
   config: Config,
 ): Promise<RenderResult> {
   const content = editionToMjml(edition, config);
+  const source = withSectionDirection(template.text, textDirection(config.locale));
   const slot = new RegExp(`\\{\\{\\s*${contentSlot}\\s*\\}\\}`);
-  const match = slot.exec(template.text);
+  const match = slot.exec(source);
   if (!match) throw new Error(`${template.path} has no {{content}}; loadTemplate reports this`);
-  const mjml =
-    template.text.slice(0, match.index) +
-    content +
-    template.text.slice(match.index + match[0].length);
+  const mjml = source.slice(0, match.index) + content + source.slice(match.index + match[0].length);
 
   const mjml2html = await loadMjml();
   let html: string;
@@ -58,7 +59,7 @@ export async function renderEdition(
     });
     html = result.html;
   } catch (error) {
-    const insertedAt = template.text.slice(0, match.index).split('\n').length;
+    const insertedAt = source.slice(0, match.index).split('\n').length;
     const insertedLines = content.split('\n').length - 1;
     return { ok: false, files: mjmlProblems(error, template, insertedAt, insertedLines) };
   }
@@ -68,6 +69,7 @@ export async function renderEdition(
     unsubscribe_url: `\u2063unsubscribe-${nonce}\u2063`,
     name: `\u2063name-${nonce}\u2063`,
   };
+  const words = wordsFor(config.locale, config.labels);
   const values: Record<string, string> = {
     subject: escapeXml(edition.subject),
     preheader: escapeXml(edition.preheader),
@@ -75,6 +77,11 @@ export async function renderEdition(
     view_url: escapeXml(edition.viewUrl ?? editionUrl(config.siteUrl, edition.id)),
     archive_url: escapeXml(config.siteUrl),
     postal_address: escapeXml(config.postalAddress),
+    lang: escapeXml(config.locale),
+    dir: textDirection(config.locale),
+    footer_note: escapeXml(words.get('footerNote', { publication: config.publication })),
+    view_in_browser: escapeXml(words.get('viewInBrowserLink')),
+    unsubscribe_label: escapeXml(words.get('unsubscribe')),
     ...markers,
   };
   html = html.replace(slotPattern, (whole, name: string) => values[name] ?? whole);

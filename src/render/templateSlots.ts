@@ -6,6 +6,13 @@ export const editionSlots = [
   'view_url',
   'archive_url',
   'postal_address',
+  // The publication's language and its direction, for `<mjml lang dir>`.
+  'lang',
+  'dir',
+  // The footer's words, from the locale's catalog (or `labels`).
+  'footer_note',
+  'view_in_browser',
+  'unsubscribe_label',
 ] as const;
 
 /** Filled in per recipient when a message is sent. */

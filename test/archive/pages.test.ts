@@ -160,7 +160,8 @@ describe('the archive pages of a published story', () => {
       { id: '2014-02-10-second-round-geneva', class: 'update' },
     ]);
     // A correction is told apart by the reader too, not only by the markup.
-    expect(html).toMatch(/\.correction \{[^}]*border-left/);
+    // On the side where lines start: the left in English, the right in Arabic.
+    expect(html).toMatch(/\.correction \{[^}]*border-inline-start/);
     const correction = section(html, '<article class="update correction"', '</article>');
     expect(visibleText(correction)).toMatch(/^Correction 2\/11\/2014: An earlier update said 300/);
   });

@@ -90,7 +90,7 @@ describe('front matter', () => {
     expect(
       await updateProblems('2014-02-10-a.md', updateMd('date: 2014-02-10\nheadlnie: Talks')),
     ).toEqual([
-      'updates/2014-02-10-a.md:3:1: Unexpected field `headlnie` in the front matter of an update, expected one of `date`, `headline`, `kind`, `summary`, `draft`; did you mean `headline`? [unknown-field]',
+      'updates/2014-02-10-a.md:3:1: Unexpected field `headlnie` in the front matter of an update, expected one of `date`, `headline`, `kind`, `summary`, `draft`, `lang`; did you mean `headline`? [unknown-field]',
     ]);
   });
 
@@ -98,7 +98,7 @@ describe('front matter', () => {
     expect(
       await updateProblems('2014-02-10-a.md', updateMd('date: 2014-02-10\nauthor: Ole')),
     ).toEqual([
-      'updates/2014-02-10-a.md:3:1: Unexpected field `author` in the front matter of an update, expected one of `date`, `headline`, `kind`, `summary`, `draft` [unknown-field]',
+      'updates/2014-02-10-a.md:3:1: Unexpected field `author` in the front matter of an update, expected one of `date`, `headline`, `kind`, `summary`, `draft`, `lang` [unknown-field]',
     ]);
   });
 

@@ -83,17 +83,21 @@ export function visibleText(html: string): string {
     apos: "'",
     nbsp: ' ',
   };
-  return html
-    .replace(/<(style|head)\b[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
-      if (ref.startsWith('#x') || ref.startsWith('#X'))
-        return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
-      if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
-      return named[ref.toLowerCase()] ?? whole;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    html
+      .replace(/<(style|head)\b[\s\S]*?<\/\1>/gi, ' ')
+      // A bidi isolate sits inside a line of text: "Update <bdi>2/10/2014</bdi>:".
+      .replace(/<\/?bdi>/gi, '')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
+        if (ref.startsWith('#x') || ref.startsWith('#X'))
+          return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
+        if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
+        return named[ref.toLowerCase()] ?? whole;
+      })
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Whitespace, line breaks included, collapsed to single spaces. */

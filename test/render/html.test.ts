@@ -94,7 +94,7 @@ describe('a broken template', () => {
     const header = await readFile(path.join(root, 'templates/partials/header.mjml'), 'utf8');
     const { files } = await loadTemplate(root, { template: undefined });
     expect(formatted(files, root)).toEqual([
-      `templates/partials/header.mjml:${positionOf(header, '{{publcation}}')}: Unexpected slot \`{{publcation}}\`, expected one of \`{{subject}}\`, \`{{preheader}}\`, \`{{publication}}\`, \`{{view_url}}\`, \`{{archive_url}}\`, \`{{postal_address}}\`, \`{{unsubscribe_url}}\`, \`{{name}}\`, \`{{content}}\`; did you mean \`{{publication}}\`? [template-slot]`,
+      `templates/partials/header.mjml:${positionOf(header, '{{publcation}}')}: Unexpected slot \`{{publcation}}\`, expected one of \`{{subject}}\`, \`{{preheader}}\`, \`{{publication}}\`, \`{{view_url}}\`, \`{{archive_url}}\`, \`{{postal_address}}\`, \`{{lang}}\`, \`{{dir}}\`, \`{{footer_note}}\`, \`{{view_in_browser}}\`, \`{{unsubscribe_label}}\`, \`{{unsubscribe_url}}\`, \`{{name}}\`, \`{{content}}\`; did you mean \`{{publication}}\`? [template-slot]`,
     ]);
   });
 
