@@ -5,7 +5,7 @@ import { recipientHeadroomBytes, renderCatchUp } from '../../src/render/renderCa
 import { renderEdition } from '../../src/render/renderEdition.js';
 import { catchUpConfig, catchUpNow } from '../helpers/catchUpFixture.js';
 import { editionRecordJson, fixture, storyMd, updateMd } from '../helpers/fixture.js';
-import { loadForRender } from '../helpers/render.js';
+import { loadForRender, visibleText } from '../helpers/render.js';
 
 /** About 40 KB of prose: three of these in full pass Gmail's clip, two do not. */
 function longBody(n: number): string {
@@ -55,7 +55,7 @@ describe('the catch-up of a long story', () => {
     // The newest in full, every older one still there as a dated headline.
     expect(rendered.html).toContain('Longupdate8 ');
     for (let n = 1; n <= 8 - inFull; n++) {
-      expect(rendered.html).toContain(`Update 2/${n}/2014:`);
+      expect(visibleText(rendered.html)).toContain(`Update 2/${n}/2014:`);
     }
     expect(rendered.html).not.toContain('more updates in the archive');
   });
