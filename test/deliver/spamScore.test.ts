@@ -34,7 +34,9 @@ async function spamScore(eml: string, prefs: string): Promise<Score> {
   const child = run(spamassassin, ['-t', '-L', '-p', prefs], { maxBuffer: 16 * 1024 * 1024 });
   child.child.stdin?.end(await readFile(eml));
   const { stdout } = await child;
-  const status = /^X-Spam-Status: \w+, score=(-?[\d.]+)[\s\S]*?tests=([\s\S]*?)autolearn/m.exec(stdout);
+  const status = /^X-Spam-Status: \w+, score=(-?[\d.]+)[\s\S]*?tests=([\s\S]*?)autolearn/m.exec(
+    stdout,
+  );
   if (!status) throw new Error(`no X-Spam-Status in spamassassin's output:\n${stdout}`);
   const rules = (status[2] ?? '')
     .split(/[,\s]+/)
