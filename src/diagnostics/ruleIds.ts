@@ -43,6 +43,7 @@ export const ruleIds = [
   'insecure-url',
   'relative-url',
   'link-text',
+  'color-contrast',
   'archive',
   'subscriber-header',
   'subscriber-row',
