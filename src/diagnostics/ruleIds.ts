@@ -44,6 +44,7 @@ export const ruleIds = [
   'relative-url',
   'link-text',
   'color-contrast',
+  'client-support',
   'archive',
   'subscriber-header',
   'subscriber-row',

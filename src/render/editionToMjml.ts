@@ -46,7 +46,7 @@ export function editionToMjml(edition: Edition, config: MjmlConfig): string {
   const { shown, more } = shownEarlierUpdates(edition, config.earlierUpdates);
   if (shown.length > 0) {
     const earlier = [
-      '<mj-divider />',
+      '<mj-divider css-class="sl-divider" />',
       `<mj-text mj-class="sl-earlier-heading" css-class="sl-earlier-heading"><p>${escapeXml(config.labels.earlierUpdates)}</p></mj-text>`,
     ];
     for (const update of shown) {
@@ -64,7 +64,7 @@ export function editionToMjml(edition: Edition, config: MjmlConfig): string {
   }
 
   const story = [
-    '<mj-divider />',
+    '<mj-divider css-class="sl-divider" />',
     `<mj-text mj-class="sl-prose">${mdastToHtml(base.body, { siteUrl: config.siteUrl, idPrefix: 'story' })}</mj-text>`,
   ];
   if (base.byline)
