@@ -265,5 +265,6 @@ footer a { color: #6b645a; }
   main { background: #1c1f23; }
   .dek, blockquote { color: #c9c4bb; }
   a, .update .label a { color: #f2978c; }
+  header a, figcaption, .meta, h2, .when, footer, footer a { color: #9d978d; }
 }
 `;

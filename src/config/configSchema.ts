@@ -57,6 +57,49 @@ const labelShape = Object.fromEntries(messageKeys.map((key) => [key, label])) as
 >;
 
 /**
+ * The clients caniemail's data covers, as `family.platform`: the caniemail
+ * package's names, plus `outlook.outlook-com`, which its data holds but its
+ * list of names leaves out.
+ */
+export const emailClients = [
+  'apple-mail.macos',
+  'apple-mail.ios',
+  'gmail.desktop-webmail',
+  'gmail.ios',
+  'gmail.android',
+  'gmail.mobile-webmail',
+  'orange.desktop-webmail',
+  'orange.ios',
+  'orange.android',
+  'outlook.windows',
+  'outlook.windows-mail',
+  'outlook.macos',
+  'outlook.outlook-com',
+  'outlook.ios',
+  'outlook.android',
+  'yahoo.desktop-webmail',
+  'yahoo.ios',
+  'yahoo.android',
+  'aol.desktop-webmail',
+  'aol.ios',
+  'aol.android',
+  'samsung-email.android',
+  'sfr.desktop-webmail',
+  'sfr.ios',
+  'sfr.android',
+  'thunderbird.macos',
+  'protonmail.desktop-webmail',
+  'protonmail.ios',
+  'protonmail.android',
+  'hey.desktop-webmail',
+  'mail-ru.desktop-webmail',
+  'fastmail.desktop-webmail',
+  'laposte.desktop-webmail',
+] as const;
+
+export type EmailClient = (typeof emailClients)[number];
+
+/**
  * `storyline.config.json`. Every field has a default so a fresh clone runs
  * with no config at all; the sample ships one to show every field. Nested
  * objects use `.prefault({})`: zod 4's `.default({})` returns `{}` as it is,
@@ -91,6 +134,24 @@ export const configSchema = z.strictObject({
   template: z.string().trim().min(1).optional(),
   /** How many earlier, already mailed updates an edition shows under the new ones. */
   earlierUpdates: z.number().int().min(0).max(50).default(5),
+  /**
+   * The mail clients `check` tests the email against (caniemail's data):
+   * Gmail web and apps, Outlook for Windows and Outlook.com, Apple Mail, Yahoo.
+   */
+  clients: z
+    .array(z.enum(emailClients))
+    .default([
+      'gmail.desktop-webmail',
+      'gmail.ios',
+      'gmail.android',
+      'outlook.windows',
+      'outlook.outlook-com',
+      'apple-mail.macos',
+      'apple-mail.ios',
+      'yahoo.desktop-webmail',
+      'yahoo.ios',
+      'yahoo.android',
+    ]),
   /** The catch-up email a reader gets on confirming ("the story so far"). */
   catchUp: z
     .strictObject({

@@ -44,6 +44,8 @@ export const ruleIds = [
   'insecure-url',
   'relative-url',
   'link-text',
+  'color-contrast',
+  'client-support',
   'archive',
   'subscriber-header',
   'subscriber-row',

@@ -1,5 +1,6 @@
 import type { VFile } from 'vfile';
 import type { Edition } from '../edition/Edition.js';
+import { type ClientSupportCounts, checkClientSupport } from '../render/checkClientSupport.js';
 import { lintEdition } from '../render/lintEdition.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
@@ -10,6 +11,8 @@ export interface ProjectRender {
   rendered: Rendered | undefined;
   /** Template errors, or the edition's lint warnings. */
   files: VFile[];
+  /** The client compatibility check's counts, when the edition rendered. */
+  clientSupport?: ClientSupportCounts;
 }
 
 /** Render an edition of a loaded project with its template, and lint the result. */
@@ -26,5 +29,12 @@ export async function renderForProject(
     config: project.config,
     templateFiles: template.files,
   });
-  return { rendered: result.rendered, files };
+  const support = await checkClientSupport(
+    result.rendered.html,
+    template.files,
+    template.template.path,
+    project.config.clients,
+  );
+  files.push(...support.files);
+  return { rendered: result.rendered, files, clientSupport: support.counts };
 }

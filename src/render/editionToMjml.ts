@@ -79,7 +79,7 @@ export function editionToMjml(edition: Edition, config: MjmlConfig): string {
   const { shown, more } = shownEarlierUpdates(edition, config.earlierUpdates);
   if (shown.length > 0) {
     const earlier = [
-      '<mj-divider />',
+      '<mj-divider css-class="sl-divider" />',
       text(
         'mj-class="sl-earlier-heading" css-class="sl-earlier-heading"',
         `<p>${escapeXml(words.get('earlierUpdates'))}</p>`,
@@ -113,7 +113,7 @@ export function editionToMjml(edition: Edition, config: MjmlConfig): string {
   }
 
   const storyBlocks = [
-    '<mj-divider />',
+    '<mj-divider css-class="sl-divider" />',
     text(
       'mj-class="sl-prose"',
       mdastToHtml(base.body, { siteUrl: config.siteUrl, idPrefix: 'story', words }),

@@ -9,6 +9,7 @@ import { location } from 'vfile-location';
 import type { Config } from '../config/configSchema.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import type { Edition } from '../edition/Edition.js';
+import { checkTemplateContrast } from './checkTemplateContrast.js';
 import type { Rendered } from './Rendered.js';
 
 /** Gmail clips a message whose HTML is larger than this and hides the rest behind a link. */
@@ -32,7 +33,7 @@ export interface LintOptions {
  * Warnings about a rendered edition, each at the place to fix it: the size
  * of the HTML against Gmail's clip, the subject's length, a missing
  * preheader, `http:` and relative URLs, links without text, template images
- * without alt. `--strict` turns them into errors.
+ * without alt, template colours below WCAG AA contrast. `--strict` turns them into errors.
  */
 export function lintEdition(rendered: Rendered, options: LintOptions): VFile[] {
   const files = new Map<string, VFile>();
@@ -111,6 +112,10 @@ export function lintEdition(rendered: Rendered, options: LintOptions): VFile[] {
     );
   }
   for (const file of options.templateFiles) lintTemplate(file, warn);
+  for (const problem of checkTemplateContrast(options.templateFiles)) {
+    const place = problem.place && { start: problem.place, end: problem.place };
+    warn(problem.path, problem.reason, place, 'color-contrast');
+  }
 
   return [...files.values()];
 }

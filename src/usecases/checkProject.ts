@@ -4,6 +4,7 @@ import type { VFileMessage } from 'vfile-message';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
+import type { ClientSupportCounts } from '../render/checkClientSupport.js';
 import { loadTemplate, type TemplateResult } from '../render/loadTemplate.js';
 import type { Rendered } from '../render/Rendered.js';
 import { chooseEdition } from './chooseEdition.js';
@@ -20,6 +21,8 @@ export interface CheckResult {
   template: TemplateResult;
   /** The pending edition, rendered, when there is one and nothing stopped it. */
   pending: Rendered | undefined;
+  /** The client compatibility check of the rendered edition: found, filtered, reported. */
+  clientSupport: ClientSupportCounts | undefined;
   /** Errors and warnings, ordered by file and position. */
   problems: VFileMessage[];
   ok: boolean;
@@ -37,12 +40,14 @@ export async function checkProject(options: CheckOptions): Promise<CheckResult> 
   const template = await loadTemplate(project.root, project.config);
   const files: VFile[] = [...project.files, ...template.files];
   let pending: Rendered | undefined;
+  let clientSupport: ClientSupportCounts | undefined;
   const { story } = project;
   if (story && template.template && !collectProblems(files).some((p) => p.fatal)) {
     const chosen = chooseEdition(project, { otherwise: 'newest' });
     if (chosen) {
       const result = await renderForProject(project, chosen.edition, template);
       files.push(...result.files);
+      clientSupport = result.clientSupport;
       if (chosen.pending) pending = result.rendered;
     }
   }
@@ -63,7 +68,15 @@ export async function checkProject(options: CheckOptions): Promise<CheckResult> 
     }
   }
   const ok = errors === 0 && story !== undefined;
-  return { project, template, pending: ok ? pending : undefined, problems, ok, summary };
+  return {
+    project,
+    template,
+    pending: ok ? pending : undefined,
+    clientSupport,
+    problems,
+    ok,
+    summary,
+  };
 }
 
 function plural(count: number, noun: string): string {

@@ -59,8 +59,18 @@ describe('storyline.config.json', () => {
 
   it('reports an unknown field with a did-you-mean', async () => {
     expect(await configProblems('{\n  "timezone": "UTC"\n}\n')).toEqual([
-      'storyline.config.json:2:3: Unexpected field `timezone` in storyline.config.json, expected one of `$schema`, `publication`, `from`, `replyTo`, `siteUrl`, `unsubscribe`, `locale`, `timeZone`, `postalAddress`, `subjectPrefix`, `template`, `earlierUpdates`, `catchUp`, `labels`, `send`; did you mean `timeZone`? [unknown-field]',
+      'storyline.config.json:2:3: Unexpected field `timezone` in storyline.config.json, expected one of `$schema`, `publication`, `from`, `replyTo`, `siteUrl`, `unsubscribe`, `locale`, `timeZone`, `postalAddress`, `subjectPrefix`, `template`, `earlierUpdates`, `clients`, `catchUp`, `labels`, `send`; did you mean `timeZone`? [unknown-field]',
     ]);
+  });
+
+  it('reports a mail client caniemail does not know, listing the ones it does', async () => {
+    const problems = await configProblems(
+      '{\n  "clients": ["outlook.windows", "outlook.com"]\n}\n',
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^storyline\.config\.json:2:34: Unexpected `outlook\.com` for `clients\.1`, expected `apple-mail\.macos` or .* or `outlook\.outlook-com` or .*\[field-value\]$/,
+    );
   });
 
   it('reports bad values with their positions', async () => {
