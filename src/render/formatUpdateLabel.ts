@@ -29,10 +29,14 @@ export function formatUpdateLabel(update: Update, config: LabelConfig): string {
     : `${word} ${date}:`;
 }
 
-/** The label for HTML: the date in `<bdi>`, isolated in either direction. */
+/**
+ * The label for email HTML: the date in a `dir="auto"` span, which HTML
+ * isolates like `<bdi>` (Gmail, Outlook and Yahoo drop `<bdi>` but keep
+ * `dir`, by caniemail's data), so it reads right in either direction.
+ */
 export function updateLabelHtml(update: Update, config: LabelConfig): string {
   const { word, date } = updateLabelParts(update, config);
-  return `${escapeXml(word)} <bdi>${escapeXml(date)}</bdi>:`;
+  return `${escapeXml(word)} <span dir="auto">${escapeXml(date)}</span>:`;
 }
 
 /** The label's word ("Update", "تحديث") and its date, unjoined. */

@@ -86,8 +86,10 @@ export function visibleText(html: string): string {
   return (
     html
       .replace(/<(style|head)\b[\s\S]*?<\/\1>/gi, ' ')
-      // A bidi isolate sits inside a line of text: "Update <bdi>2/10/2014</bdi>:".
+      // A bidi isolate sits inside a line of text: "Update <bdi>2/10/2014</bdi>:"
+      // on a page, `<span dir="auto">` in an email.
       .replace(/<\/?bdi>/gi, '')
+      .replace(/<span dir="auto">([^<]*)<\/span>/gi, '$1')
       .replace(/<[^>]*>/g, ' ')
       .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
         if (ref.startsWith('#x') || ref.startsWith('#X'))

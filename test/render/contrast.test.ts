@@ -69,7 +69,7 @@ describe('template colour contrast', () => {
       '.sl-footer div, .sl-footer p, .sl-footer a { color: #5a5650 !important; }',
     );
     expect(await checkProblems(root)).toEqual([
-      `templates/partials/styles.mjml:${positionOf(text, 'color: #5a5650')}: warning: Unexpected contrast of 1.87:1 between text \`#5a5650\` and background \`#2a2e33\` (line 43) in dark mode, expected at least 4.5:1 (WCAG AA for body text); make the text lighter or the background darker [color-contrast]`,
+      `templates/partials/styles.mjml:${positionOf(text, 'color: #5a5650')}: warning: Unexpected contrast of 1.87:1 between text \`#5a5650\` and background \`#2a2e33\` (line ${positionOf(text, '#2a2e33').split(':')[0]}) in dark mode, expected at least 4.5:1 (WCAG AA for body text); make the text lighter or the background darker [color-contrast]`,
     ]);
   });
 });

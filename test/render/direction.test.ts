@@ -93,7 +93,8 @@ interface LabelLayout {
 /** Where the word, the isolated date and the colon of a label land on screen. */
 async function labelLayout(page: Page, selector: string, day: string): Promise<LabelLayout> {
   return page.locator(selector).evaluate((label, dayText) => {
-    const bdi = label.querySelector('bdi');
+    // `<bdi>` on a page, `<span dir="auto">` in an email: both isolate.
+    const bdi = label.querySelector('bdi, span[dir="auto"]');
     const box = (node: Node | null | undefined, from?: number, to?: number): DOMRect => {
       const range = document.createRange();
       if (!node) return new DOMRect();
