@@ -13,6 +13,7 @@ import { type HastOptions, mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
 import { relativeSiteLinks } from './relativeSiteLinks.js';
+import { subscribeForm, subscribeFormStyles } from './subscribeForm.js';
 
 /**
  * `archive/index.html`, the living story page: the headline in effect, every
@@ -121,7 +122,7 @@ export function storyPage(
           config,
         ),
       ),
-      h('style', styles),
+      h('style', config.serve.publicUrl ? styles + subscribeFormStyles : styles),
     ),
   );
 
@@ -148,6 +149,7 @@ export function storyPage(
           base.byline ? h('p.byline', base.byline) : undefined,
         ),
       ),
+      subscribeForm(config, site),
       editionItems.length > 0
         ? h('section.editions', lines(h('h2', 'Editions mailed'), h('ul', lines(...editionItems))))
         : undefined,
@@ -202,7 +204,8 @@ function lines(...children: (ElementContent | undefined)[]): ElementContent[] {
   return out;
 }
 
-const styles = `
+/** The archive's look, also worn by the pages `storyline serve` answers with. */
+export const styles = `
 body { margin: 0; background: #f3f1ec; color: #1f2328; font: 18px/1.6 Georgia, "Times New Roman", serif; }
 header, main, footer { max-width: 680px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 20px; font: 700 13px/1.4 Helvetica, Arial, sans-serif; letter-spacing: .08em; text-transform: uppercase; }

@@ -37,6 +37,7 @@ export interface Database {
   subscribers: SubscribersTable;
   subscriber_events: SubscriberEventsTable;
   suppressions: SuppressionsTable;
+  confirmations: ConfirmationsTable;
 }
 
 export interface SubscribersTable {
@@ -54,6 +55,8 @@ export interface SubscribersTable {
   /** The last edition delivered to them, for catch-up and digests. */
   last_edition: string | null;
   last_edition_at: string | null;
+  /** When `serve` last mailed them a confirmation link (since 0004): at most one an hour. */
+  confirmation_mailed_at: string | null;
 }
 
 /**
@@ -81,3 +84,16 @@ export interface SuppressionsTable {
 
 export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'erased'] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
+
+/**
+ * Double opt-in links (since 0004): only the SHA-256 of the random token, so
+ * a copy of the database confirms nobody. Deleted with their subscriber.
+ */
+export interface ConfirmationsTable {
+  token_hash: string;
+  subscriber_id: number;
+  created_at: string;
+  expires_at: string;
+  /** When the link was used: a second press of Confirm says "already". */
+  used_at: string | null;
+}

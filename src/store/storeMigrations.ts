@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './migration0001Initial.js';
 import { migration0002SendEventSource } from './migration0002SendEventSource.js';
+import { migration0004Confirmations } from './migration0004Confirmations.js';
 import type { Engine } from './Store.js';
 
 /**
@@ -14,6 +15,8 @@ export function storeMigrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_initial': migration0001Initial(engine),
     '0002_send_event_source': migration0002SendEventSource(engine),
+    // 0003 (catch-up editions) is added beside this one; 0004 needs nothing of it.
+    '0004_confirmations': migration0004Confirmations(engine),
   };
 }
 

@@ -26,6 +26,13 @@ export interface UnsubscribeOptions {
   store?: Store | undefined;
   /** Who asked, for the store's event (`cli` by default). */
   source?: SubscriberSource;
+  /**
+   * Whether `archive/suppressions.jsonl` is written too (true by default).
+   * `serve` turns it off when `STORYLINE_DATABASE_URL` names the store every
+   * send reads: there the store is the record, and reading the whole file on
+   * each one-click would cap how many it can take.
+   */
+  suppressionsFile?: boolean;
 }
 
 export type UnsubscribeResult = 'added' | 'already' | 'invalid-token' | 'invalid-address';
@@ -47,9 +54,14 @@ export async function unsubscribe(options: UnsubscribeOptions): Promise<Unsubscr
     if (!verified) return 'invalid-token';
     email = verified;
   }
-  const { hashes } = await readSuppressions(options.root, options.secret);
   let changed = false;
-  if (!hashes.has(addressHash(email, options.secret))) {
+  const toFile = options.suppressionsFile !== false || !options.store;
+  if (
+    toFile &&
+    !(await readSuppressions(options.root, options.secret)).hashes.has(
+      addressHash(email, options.secret),
+    )
+  ) {
     await appendSuppression(
       options.root,
       suppressionFor(email, 'unsubscribed', options.secret, options.now),
