@@ -88,7 +88,11 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
 
   it('creates the schema in an empty database and records its version', async () => {
     const store = await openTracked(await newTarget());
-    expect(store.migrated).toEqual(['0001_initial', '0002_send_event_source']);
+    expect(store.migrated).toEqual([
+      '0001_initial',
+      '0002_send_event_source',
+      '0004_confirmations',
+    ]);
     // The migrator's own table, outside the typed schema.
     const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(
       store.db,
@@ -96,6 +100,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
     expect(recorded.rows.map((row) => row.name)).toEqual([
       '0001_initial',
       '0002_send_event_source',
+      '0004_confirmations',
     ]);
     expect(await countByStatus(store)).toEqual({
       pending: 0,
@@ -501,7 +506,11 @@ describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () 
       openStore(target, { poolSize: 8 }),
     ]);
     try {
-      expect([...a.migrated, ...b.migrated]).toEqual(['0001_initial', '0002_send_event_source']);
+      expect([...a.migrated, ...b.migrated]).toEqual([
+        '0001_initial',
+        '0002_send_event_source',
+        '0004_confirmations',
+      ]);
       const addresses = Array.from({ length: 200 }, (_, index) => `same${index}@example.org`);
       const writes = (store: Store, offset: number) =>
         addresses.map((address) =>
