@@ -114,7 +114,9 @@ export async function createServeApp(options: ServeAppOptions): Promise<ServeApp
       },
     },
     // Tokens travel in query strings: no page of ours tells another site its URL.
-    referrerPolicy: { policy: 'no-referrer' },
+    // Not `no-referrer`: with it Chromium sends `Origin: null` on our own
+    // forms, and the origin check could no longer tell them from a stranger's.
+    referrerPolicy: { policy: 'same-origin' },
     // The archive's images are shown in mails and webmail, which load them from other origins.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     frameguard: { action: 'deny' },

@@ -277,7 +277,7 @@ describe('storyline serve: abuse', () => {
     expect(served.confirmed).toEqual([]);
   });
 
-  it('limits the body, and sends CSP, frame-ancestors, nosniff and no referrer', async () => {
+  it('limits the body, and sends CSP, frame-ancestors, nosniff and no referrer to other sites', async () => {
     const served = await serveFixture();
     const big = await subscribe(served, { email: 'a@example.org', name: 'x'.repeat(20_000) });
     expect(big.statusCode).toBe(413);
@@ -287,7 +287,7 @@ describe('storyline serve: abuse', () => {
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['content-security-policy']).toContain("script-src 'none'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['referrer-policy']).toBe('same-origin');
     expect(page.headers['x-frame-options']).toBe('DENY');
   });
 
