@@ -1,11 +1,9 @@
 import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { addressHash } from '../ledger/addressHash.js';
 import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
-import { addSuppression } from '../store/addSuppression.js';
 import type { SubscriberSource } from '../store/Database.js';
-import { isSuppressed } from '../store/isSuppressed.js';
 import type { Store } from '../store/Store.js';
-import { setStatus } from '../store/setStatus.js';
+import { unsubscribeSubscriber } from '../store/unsubscribeSubscriber.js';
 import { addressProblem } from '../util/addressProblem.js';
 
 export interface UnsubscribeOptions {
@@ -68,21 +66,15 @@ export async function unsubscribe(options: UnsubscribeOptions): Promise<Unsubscr
     );
     changed = true;
   }
-  if (options.store) {
-    const status = await setStatus(options.store, email, 'unsubscribed', {
-      source: options.source ?? 'cli',
+  if (
+    options.store &&
+    (await unsubscribeSubscriber(options.store, {
+      address: email,
+      secret: options.secret,
       now: options.now,
-    });
-    if (status === 'changed') changed = true;
-    if (!(await isSuppressed(options.store, email, options.secret))) {
-      await addSuppression(options.store, {
-        address: email,
-        reason: 'unsubscribed',
-        secret: options.secret,
-        now: options.now,
-      });
-      changed = true;
-    }
-  }
+      source: options.source ?? 'cli',
+    }))
+  )
+    changed = true;
   return changed ? 'added' : 'already';
 }

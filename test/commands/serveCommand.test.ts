@@ -58,11 +58,15 @@ describe('storyline serve', () => {
     expect(text).toContain('Check your inbox');
     const result = await done;
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.filter((line) => 'route' in line).map((line) => `${line.method} ${line.route} ${line.status}`)).toEqual([
-      'GET /healthz 200',
-      'POST /subscribe 200',
-    ]);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      lines
+        .filter((line) => 'route' in line)
+        .map((line) => `${line.method} ${line.route} ${line.status}`),
+    ).toEqual(['GET /healthz 200', 'POST /subscribe 200']);
     expect(result.stdout).not.toContain('reader');
   });
 
