@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { h } from 'hastscript';
 import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
+import { escapeXml } from '../render/escapeXml.js';
 import { resubscribeSubscriber } from '../store/resubscribeSubscriber.js';
 import { unsubscribe } from '../usecases/unsubscribe.js';
 import type { ServeContext } from './ServeContext.js';
@@ -14,6 +15,9 @@ import { tokenFrom } from './tokenFrom.js';
  * only shows the button (link scanners must not unsubscribe anyone). After
  * it, a Resubscribe button undoes a slip. All idempotent.
  */
+/** Where the token goes in the page rendered once; no token contains it. */
+const tokenSlot = 'storyline-token-slot';
+
 export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): void {
   const { config } = context;
   const html = 'text/html; charset=utf-8';
@@ -25,6 +29,17 @@ export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): 
       ),
       backToStory(config),
     ]);
+
+  // Rendered once: one-click POSTs come by the thousand, and only the token differs.
+  let unsubscribed: string | undefined;
+  const unsubscribedPage = () => {
+    unsubscribed ??= servePage(config, 'You are unsubscribed', [
+      h('p', `${config.publication} will not mail you again. Changed your mind?`),
+      actionForm('resubscribe', { token: tokenSlot }, 'Resubscribe'),
+      backToStory(config),
+    ]);
+    return unsubscribed;
+  };
 
   app.get('/unsubscribe', async (request, reply) => {
     const token = tokenFrom(request) ?? '';
@@ -57,15 +72,8 @@ export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): 
     if (result === 'invalid-token' || result === 'invalid-address')
       return reply.code(400).type(html).send(badToken());
     if (result === 'added') context.log({ event: 'unsubscribed' });
-    return reply
-      .type(html)
-      .send(
-        servePage(config, 'You are unsubscribed', [
-          h('p', `${config.publication} will not mail you again. Changed your mind?`),
-          actionForm('resubscribe', { token }, 'Resubscribe'),
-          backToStory(config),
-        ]),
-      );
+    // A verified token is base64url (and `.` in a legacy one), but escaped all the same.
+    return reply.type(html).send(unsubscribedPage().replace(tokenSlot, () => escapeXml(token)));
   });
 
   app.post('/resubscribe', async (request, reply) => {
