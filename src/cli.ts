@@ -30,6 +30,7 @@ const commandModules: Record<CommandName, () => Promise<CommandModule>> = {
   status: () => import('./commands/statusCommand.js'),
   unsubscribe: () => import('./commands/unsubscribeCommand.js'),
   subscribers: () => import('./commands/subscribersCommand.js'),
+  serve: () => import('./commands/serveCommand.js'),
 };
 
 /**

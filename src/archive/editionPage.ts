@@ -13,6 +13,7 @@ import type { Rendered } from '../render/Rendered.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
 import { relativeSiteLinks } from './relativeSiteLinks.js';
+import { subscribeForm, subscribeFormStyles } from './subscribeForm.js';
 
 /**
  * The web version of an edition, `archive/<id>/index.html`: the email as
@@ -46,9 +47,19 @@ export function editionPage(
   if (tree.children[0]?.type === 'doctype')
     tree.children.splice(1, 0, { type: 'text', value: '\n' });
   let head: Element | undefined;
+  let body: Element | undefined;
   visit(tree, 'element', (node: Element) => {
     if (node.tagName === 'head') head = node;
+    if (node.tagName === 'body') body = node;
   });
+  const form = subscribeForm(config, url);
+  if (form) {
+    // Below the email, in a box of its own width, so the email stays as mailed.
+    body?.children.push(
+      h('div', { style: 'max-width:600px;margin:0 auto;padding:0 12px 24px' }, [form]),
+    );
+    head?.children.push(h('style', subscribeFormStyles));
+  }
   // The parser always makes a head; the guard is for the type.
   head?.children.push(
     h('link', { rel: 'canonical', href: url }),

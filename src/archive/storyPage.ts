@@ -15,6 +15,7 @@ import { type HastOptions, mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
 import { relativeSiteLinks } from './relativeSiteLinks.js';
+import { subscribeForm, subscribeFormStyles } from './subscribeForm.js';
 
 /**
  * `archive/index.html`, the living story page: the headline in effect, every
@@ -130,7 +131,7 @@ export function storyPage(
           config,
         ),
       ),
-      h('style', styles),
+      h('style', config.serve.publicUrl ? styles + subscribeFormStyles : styles),
     ),
   );
 
@@ -159,6 +160,7 @@ export function storyPage(
           ]),
         ),
       ),
+      subscribeForm(config, site),
       editionItems.length > 0
         ? h(
             'section.editions',
@@ -230,7 +232,8 @@ function lines(...children: (ElementContent | undefined)[]): ElementContent[] {
   return out;
 }
 
-const styles = `
+/** The archive's look, also worn by the pages `storyline serve` answers with. */
+export const styles = `
 body { margin: 0; background: #f3f1ec; color: #1f2328; font: 18px/1.6 Georgia, "Times New Roman", serif; }
 header, main, footer { max-width: 680px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 20px; font: 700 13px/1.4 Helvetica, Arial, sans-serif; letter-spacing: .08em; text-transform: uppercase; }

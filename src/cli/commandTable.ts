@@ -17,7 +17,8 @@ export type CommandName =
   | 'publish'
   | 'status'
   | 'unsubscribe'
-  | 'subscribers';
+  | 'subscribers'
+  | 'serve';
 
 /** A command's module: `run()` parses, calls and prints, returning the exit code. */
 export interface CommandModule {
@@ -212,6 +213,25 @@ export const commandTable: readonly CommandSpec[] = [
         description:
           'with count and export: only subscribers with this status (pending, active, unsubscribed, bounced, complained)',
       },
+    },
+  },
+  {
+    name: 'serve',
+    positionals: { min: 0, max: 0 },
+    summary:
+      'the reader’s side: archive/ as a site, sign-up with double opt-in, confirm, one-click unsubscribe',
+    options: {
+      port: { type: 'string', value: 'N', description: 'port to listen on (default: 4322)' },
+      host: {
+        type: 'string',
+        value: 'HOST',
+        description: 'address to listen on (default: 127.0.0.1; behind a reverse proxy keep it so)',
+      },
+    },
+    // Fastify stops taking requests and finishes those in flight.
+    interrupt: {
+      first: 'finishing the requests in flight (Ctrl-C again to stop at once)…',
+      second: 'stopping at once',
     },
   },
 ];

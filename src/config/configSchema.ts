@@ -106,7 +106,7 @@ export type EmailClient = (typeof emailClients)[number];
  * skipping the inner defaults, whereas a prefault is parsed, so each default
  * is written once, on its field.
  */
-export const configSchema = z.strictObject({
+export const configShape = z.strictObject({
   $schema: z.string().optional(),
   publication: z.string().trim().min(1).default('Storyline'),
   from: mailbox.default('Storyline <newsletter@example.org>'),
@@ -179,6 +179,60 @@ export const configSchema = z.strictObject({
       retryDelay: z.number().min(0).max(600).default(2),
     })
     .prefault({}),
+  /** `storyline serve`, the reader's side: sign-up, confirmation, one-click unsubscribe. */
+  serve: z
+    .strictObject({
+      /**
+       * Where `serve` is reachable from readers, e.g. `https://news.example.org/syria/`.
+       * When set, the archive's pages carry a subscribe form posting to its
+       * `subscribe`, and `unsubscribe.url` defaults to its `unsubscribe`.
+       * Unset, `serve` uses the address it listens on (for trying it locally).
+       */
+      publicUrl: httpUrl.optional(),
+      /**
+       * Whose `X-Forwarded-For` to believe: the reverse proxy's addresses
+       * (`"127.0.0.1"`, `"loopback"`, a comma-separated list), or true for
+       * any. Off by default: a client could claim any address and slip past
+       * the per-address limits.
+       */
+      trustProxy: z.union([z.boolean(), z.string().trim().min(1)]).default(false),
+      /** The sentence the form shows above the button, kept with each sign-up as proof of consent. */
+      consent: z
+        .string()
+        .trim()
+        .min(1)
+        .default('Email me each update of this story. Every email has a one-click unsubscribe.'),
+      limits: z
+        .strictObject({
+          /** Sign-ups and confirmations a client address may post a minute; 0 for no limit. */
+          signUpsPerMinute: z.number().int().min(0).default(10),
+          /** Other requests a client address may make a minute (pages, unsubscribes); 0 for no limit. */
+          requestsPerMinute: z.number().int().min(0).default(300),
+          /** The largest request body taken, in bytes. */
+          bodyBytes: z.number().int().min(256).max(1_048_576).default(8192),
+          /** Confirmation mails to one address at most once per this many minutes. */
+          confirmationIntervalMinutes: z.number().int().min(1).default(60),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
+
+/**
+ * The config as commands use it: `unsubscribe.url` follows `serve.publicUrl`
+ * unless it is set itself, so every message's `List-Unsubscribe` points at
+ * `serve` once it runs somewhere.
+ */
+export const configSchema = configShape.transform((config) =>
+  config.serve.publicUrl && !config.unsubscribe.url
+    ? {
+        ...config,
+        unsubscribe: {
+          ...config.unsubscribe,
+          url: new URL('unsubscribe', config.serve.publicUrl).href,
+        },
+      }
+    : config,
+);
 
 export type Config = z.output<typeof configSchema>;

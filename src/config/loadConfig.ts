@@ -15,7 +15,7 @@ import { reportProblem } from '../diagnostics/reportProblem.js';
 import { reportSchemaIssues } from '../diagnostics/reportSchemaIssues.js';
 import type { KeyPath, SourceLocator } from '../diagnostics/SourceLocator.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
-import { type Config, configSchema } from './configSchema.js';
+import { type Config, configSchema, configShape } from './configSchema.js';
 import { reportMissingTranslations } from './reportMissingTranslations.js';
 
 export const configFileName = 'storyline.config.json';
@@ -92,7 +92,7 @@ export function validateConfigText(file: VFile): Config {
   if (!result.success) {
     reportSchemaIssues(file, result.error.issues, data, jsonLocator(tree, toPosition), {
       where: 'storyline.config.json',
-      schema: configSchema,
+      schema: configShape,
     });
     return configSchema.parse({});
   }

@@ -100,7 +100,7 @@ export function validateSubscriberRow(
  * relay that offers SMTPUTF8, which storyline does not ask for, so such an
  * address is skipped; a non-ASCII domain is fine once in punycode.
  */
-function internationalProblem(email: string): string | undefined {
+export function internationalProblem(email: string): string | undefined {
   const at = email.lastIndexOf('@');
   if (/[^\x20-\x7e]/.test(email.slice(0, at))) {
     return 'non-ASCII character before the `@` (only relays with SMTPUTF8 take such addresses, and storyline does not use it)';
@@ -110,7 +110,7 @@ function internationalProblem(email: string): string | undefined {
 }
 
 /** The address with its domain in punycode (`bücher.example` to `xn--bcher-kva.example`), or `''` when the domain cannot be converted. */
-function asciiDomain(email: string): string {
+export function asciiDomain(email: string): string {
   const at = email.lastIndexOf('@');
   const domain = email.slice(at + 1);
   if (!/[^\x20-\x7e]/.test(domain)) return email;

@@ -38,6 +38,7 @@ export interface Database {
   subscriber_events: SubscriberEventsTable;
   suppressions: SuppressionsTable;
   catch_ups: CatchUpsTable;
+  confirmations: ConfirmationsTable;
 }
 
 export interface SubscribersTable {
@@ -55,6 +56,8 @@ export interface SubscribersTable {
   /** The last edition delivered to them, for catch-up and digests. */
   last_edition: string | null;
   last_edition_at: string | null;
+  /** When `serve` last mailed them a confirmation link (since 0004): at most one an hour. */
+  confirmation_mailed_at: string | null;
 }
 
 /**
@@ -113,4 +116,17 @@ export interface CatchUpsTable {
   attempt: number;
   /** Why the last try failed (a relay's reply, never an address). */
   last_error: string | null;
+}
+
+/**
+ * Double opt-in links (since 0004): only the SHA-256 of the random token, so
+ * a copy of the database confirms nobody. Deleted with their subscriber.
+ */
+export interface ConfirmationsTable {
+  token_hash: string;
+  subscriber_id: number;
+  created_at: string;
+  expires_at: string;
+  /** When the link was used: a second press of Confirm says "already". */
+  used_at: string | null;
 }

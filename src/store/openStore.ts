@@ -42,6 +42,7 @@ function openSqlite(file: string, options: OpenStoreOptions): Kysely<Database> {
   database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 

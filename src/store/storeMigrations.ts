@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './migration0001Initial.js';
 import { migration0002SendEventSource } from './migration0002SendEventSource.js';
 import { migration0003CatchUps } from './migration0003CatchUps.js';
+import { migration0004Confirmations } from './migration0004Confirmations.js';
 import type { Engine } from './Store.js';
 
 /**
@@ -16,6 +17,7 @@ export function storeMigrations(engine: Engine): Record<string, Migration> {
     '0001_initial': migration0001Initial(engine),
     '0002_send_event_source': migration0002SendEventSource(engine),
     '0003_catch_ups': migration0003CatchUps(engine),
+    '0004_confirmations': migration0004Confirmations(engine),
   };
 }
 

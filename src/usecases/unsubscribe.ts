@@ -1,11 +1,9 @@
 import { verifyUnsubscribeToken } from '../deliver/unsubscribeToken.js';
 import { addressHash } from '../ledger/addressHash.js';
 import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
-import { addSuppression } from '../store/addSuppression.js';
 import type { SubscriberSource } from '../store/Database.js';
-import { isSuppressed } from '../store/isSuppressed.js';
 import type { Store } from '../store/Store.js';
-import { setStatus } from '../store/setStatus.js';
+import { unsubscribeSubscriber } from '../store/unsubscribeSubscriber.js';
 import { addressProblem } from '../util/addressProblem.js';
 
 export interface UnsubscribeOptions {
@@ -26,6 +24,13 @@ export interface UnsubscribeOptions {
   store?: Store | undefined;
   /** Who asked, for the store's event (`cli` by default). */
   source?: SubscriberSource;
+  /**
+   * Whether `archive/suppressions.jsonl` is written too (true by default).
+   * `serve` turns it off when `STORYLINE_DATABASE_URL` names the store every
+   * send reads: there the store is the record, and reading the whole file on
+   * each one-click would cap how many it can take.
+   */
+  suppressionsFile?: boolean;
 }
 
 export type UnsubscribeResult = 'added' | 'already' | 'invalid-token' | 'invalid-address';
@@ -47,30 +52,29 @@ export async function unsubscribe(options: UnsubscribeOptions): Promise<Unsubscr
     if (!verified) return 'invalid-token';
     email = verified;
   }
-  const { hashes } = await readSuppressions(options.root, options.secret);
   let changed = false;
-  if (!hashes.has(addressHash(email, options.secret))) {
+  const toFile = options.suppressionsFile !== false || !options.store;
+  if (
+    toFile &&
+    !(await readSuppressions(options.root, options.secret)).hashes.has(
+      addressHash(email, options.secret),
+    )
+  ) {
     await appendSuppression(
       options.root,
       suppressionFor(email, 'unsubscribed', options.secret, options.now),
     );
     changed = true;
   }
-  if (options.store) {
-    const status = await setStatus(options.store, email, 'unsubscribed', {
-      source: options.source ?? 'cli',
+  if (
+    options.store &&
+    (await unsubscribeSubscriber(options.store, {
+      address: email,
+      secret: options.secret,
       now: options.now,
-    });
-    if (status === 'changed') changed = true;
-    if (!(await isSuppressed(options.store, email, options.secret))) {
-      await addSuppression(options.store, {
-        address: email,
-        reason: 'unsubscribed',
-        secret: options.secret,
-        now: options.now,
-      });
-      changed = true;
-    }
-  }
+      source: options.source ?? 'cli',
+    }))
+  )
+    changed = true;
   return changed ? 'added' : 'already';
 }

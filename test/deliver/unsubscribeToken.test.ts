@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createLegacyUnsubscribeToken,
   createUnsubscribeToken,
   verifyUnsubscribeToken,
 } from '../../src/deliver/unsubscribeToken.js';
@@ -12,24 +13,24 @@ function flip(token: string, index: number): string {
   return `${token.slice(0, index)}${char}${token.slice(index + 1)}`;
 }
 
-describe('unsubscribe tokens', () => {
+describe('legacy unsubscribe tokens (links already mailed)', () => {
   it('verify for the address they were made for, lowercased', () => {
-    const token = createUnsubscribeToken('Ada@Example.org', secret);
+    const token = createLegacyUnsubscribeToken('Ada@Example.org', secret);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
     expect(encodeURIComponent(token)).toBe(token);
     expect(verifyUnsubscribeToken(token, secret)).toBe('ada@example.org');
-    expect(createUnsubscribeToken(' ada@example.org ', secret)).toBe(token);
+    expect(createLegacyUnsubscribeToken(' ada@example.org ', secret)).toBe(token);
   });
 
   it('carry non-ASCII addresses', () => {
-    const token = createUnsubscribeToken('zoë@exämple.org', secret);
+    const token = createLegacyUnsubscribeToken('zoë@exämple.org', secret);
     expect(verifyUnsubscribeToken(token, secret)).toBe('zoë@exämple.org');
   });
 
   it('fail for another address, a tampered address or MAC, or another secret', () => {
-    const token = createUnsubscribeToken('ada@example.org', secret);
+    const token = createLegacyUnsubscribeToken('ada@example.org', secret);
     const [address = '', mac = ''] = token.split('.');
-    const grace = createUnsubscribeToken('grace@example.org', secret);
+    const grace = createLegacyUnsubscribeToken('grace@example.org', secret);
     const graceAddress = grace.split('.')[0];
     // Grace's address with Ada's MAC: unsubscribing someone else.
     expect(verifyUnsubscribeToken(`${graceAddress}.${mac}`, secret)).toBeUndefined();
@@ -44,7 +45,7 @@ describe('unsubscribe tokens', () => {
   });
 
   it('reject garbage without throwing', () => {
-    const token = createUnsubscribeToken('ada@example.org', secret);
+    const token = createLegacyUnsubscribeToken('ada@example.org', secret);
     for (const garbage of [
       '',
       '.',
@@ -63,5 +64,54 @@ describe('unsubscribe tokens', () => {
       expect(verifyUnsubscribeToken(garbage, secret)).toBeUndefined();
     }
     expect(verifyUnsubscribeToken(undefined as unknown as string, secret)).toBeUndefined();
+  });
+});
+
+describe('opaque unsubscribe tokens', () => {
+  it('verify for the address they were made for, lowercased, and are the same each time', () => {
+    const token = createUnsubscribeToken('Ada@Example.org', secret);
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(verifyUnsubscribeToken(token, secret)).toBe('ada@example.org');
+    expect(createUnsubscribeToken(' ada@example.org ', secret)).toBe(token);
+    expect(createUnsubscribeToken('zoë@exämple.org', secret)).not.toBe(token);
+    expect(verifyUnsubscribeToken(createUnsubscribeToken('zoë@exämple.org', secret), secret)).toBe(
+      'zoë@exämple.org',
+    );
+  });
+
+  it('hold the address in no decodable form', () => {
+    for (const address of ['ada@example.org', 'a.very.long.name+tag@sub.example.co.uk']) {
+      const token = createUnsubscribeToken(address, secret);
+      const bytes = Buffer.from(token, 'base64url');
+      const latin = bytes.toString('latin1');
+      expect(token).not.toContain(Buffer.from(address).toString('base64url').slice(0, 8));
+      for (const part of address.split(/[@.+]/).filter((p) => p.length >= 3)) {
+        expect(latin).not.toContain(part);
+        expect(token.toLowerCase()).not.toContain(part);
+      }
+      // No split of the token decodes to the address either.
+      for (let start = 0; start < 4; start++)
+        expect(Buffer.from(token.slice(start), 'base64url').toString('latin1')).not.toContain(
+          address.split('@')[0],
+        );
+    }
+    // Lengths are padded: two addresses of different lengths, one token length.
+    expect(createUnsubscribeToken('a@b.org', secret).length).toBe(
+      createUnsubscribeToken('ab@b.org', secret).length,
+    );
+  });
+
+  it('fail when tampered, truncated, extended or made with another secret', () => {
+    const token = createUnsubscribeToken('ada@example.org', secret);
+    for (let i = 0; i < token.length; i++)
+      expect(verifyUnsubscribeToken(flip(token, i), secret), `flipped at ${i}`).toBeUndefined();
+    for (let cut = 1; cut < token.length; cut++)
+      expect(verifyUnsubscribeToken(token.slice(0, cut), secret)).toBeUndefined();
+    expect(verifyUnsubscribeToken(`${token}A`, secret)).toBeUndefined();
+    expect(verifyUnsubscribeToken(`${token}AAAA`, secret)).toBeUndefined();
+    expect(verifyUnsubscribeToken(token, `${secret}!`)).toBeUndefined();
+    expect(
+      verifyUnsubscribeToken(createUnsubscribeToken('ada@example.org', `${secret}!`), secret),
+    ).toBeUndefined();
   });
 });

@@ -19,6 +19,8 @@ export const slowPaths: readonly string[] = [
   'test/fuzz/',
   'test/workflows/',
   'test/project/storySize.test.ts',
+  // A thousand sign-ups and the other abuse cases take seconds in process.
+  'test/serve/serveApp.test.ts',
 ];
 
 /**

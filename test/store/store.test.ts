@@ -88,7 +88,12 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
 
   it('creates the schema in an empty database and records its version', async () => {
     const store = await openTracked(await newTarget());
-    expect(store.migrated).toEqual(['0001_initial', '0002_send_event_source', '0003_catch_ups']);
+    expect(store.migrated).toEqual([
+      '0001_initial',
+      '0002_send_event_source',
+      '0003_catch_ups',
+      '0004_confirmations',
+    ]);
     // The migrator's own table, outside the typed schema.
     const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(
       store.db,
@@ -97,6 +102,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0001_initial',
       '0002_send_event_source',
       '0003_catch_ups',
+      '0004_confirmations',
     ]);
     expect(await countByStatus(store)).toEqual({
       pending: 0,
@@ -506,6 +512,7 @@ describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () 
         '0001_initial',
         '0002_send_event_source',
         '0003_catch_ups',
+        '0004_confirmations',
       ]);
       const addresses = Array.from({ length: 200 }, (_, index) => `same${index}@example.org`);
       const writes = (store: Store, offset: number) =>

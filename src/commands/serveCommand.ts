@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { CommandContext } from '../cli/CommandContext.js';
+import { UsageError } from '../cli/UsageError.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { secretFromEnv } from '../deliver/secret.js';
+import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { createServeApp } from '../serve/createServeApp.js';
+import { DatabaseUrlError } from '../store/databaseUrl.js';
+import type { Store } from '../store/Store.js';
+import { openSubscriberStore } from '../usecases/openSubscriberStore.js';
+import { isLoopback } from '../util/isLoopback.js';
+
+export const defaultServePort = 4322;
+
+/** `storyline serve`: run the reader's side until SIGINT or SIGTERM. */
+export async function run({ values, io }: CommandContext): Promise<number> {
+  const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  const port = parsePort(values.port);
+  const { config, file } = await loadConfig(root);
+  if (file.messages.length > 0) {
+    for (const message of file.messages) io.stderr.write(`${String(message)}\n`);
+    if (file.messages.some((message) => message.fatal !== false)) return 1;
+  }
+  const { secret, warning } = secretFromEnv(io.env);
+  if (warning) io.stderr.write(`warning: ${warning}\n`);
+  let store: Store;
+  try {
+    store = await openSubscriberStore(io.env, root);
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
+    throw error;
+  }
+  const transport = transportFromEnv(io.env, root, 'confirmations');
+  const app = await createServeApp({
+    root,
+    config,
+    store,
+    secret,
+    transport,
+    now: io.now,
+    suppressionsFile: !io.env.STORYLINE_DATABASE_URL?.trim(),
+    log: (line) => io.stdout.write(`${line}\n`),
+  });
+  try {
+    try {
+      await app.fastify.listen({ host, port });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        io.stderr.write(`storyline serve: port ${port} is in use; pass --port N for another\n`);
+        return 1;
+      }
+      throw error;
+    }
+    const address = app.fastify.server.address();
+    const listening =
+      typeof address === 'object' && address
+        ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`
+        : String(address);
+    if (!config.serve.publicUrl)
+      io.stderr.write(
+        `warning: serve.publicUrl is not set in storyline.config.json: links in confirmation mails point at ${listening}, and archive pages carry no sign-up form\n`,
+      );
+    if (!isLoopback(host))
+      io.stderr.write(
+        `warning: listening on ${host}; in production listen on 127.0.0.1 behind a reverse proxy with TLS\n`,
+      );
+    io.stderr.write(
+      `Serving ${path.relative(io.cwd, root) || '.'} at ${listening}; confirmation mails go to ${transport.description} (Ctrl-C to stop)\n`,
+    );
+    const { signal } = io;
+    await new Promise<void>((resolve) => {
+      if (signal?.aborted) resolve();
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    return 0;
+  } finally {
+    await app.close();
+    await transport.close();
+    await store.close();
+  }
+}
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return defaultServePort;
+  // Digits only: Number() would also take `1e3`, `0x50`, ` 80` and `` (0).
+  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a number from 0 to 65535, not \`${String(value)}\``);
+  return port;
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { h } from 'hastscript';
+import { confirmSubscriber } from '../store/confirmSubscriber.js';
+import { findConfirmation } from '../store/findConfirmation.js';
+import { hashConfirmationToken } from './confirmationToken.js';
+import type { ServeContext } from './ServeContext.js';
+import { actionForm, backToStory, servePage } from './servePages.js';
+import { consentFor } from './signUp.js';
+import { tokenFrom } from './tokenFrom.js';
+
+/**
+ * Double opt-in's second step. `GET /confirm` only shows a button: mail
+ * scanners follow links with GET, and must not confirm anyone. `POST
+ * /confirm` confirms, then tells `onConfirmed` (after the commit).
+ */
+export function confirmRoutes(
+  app: FastifyInstance,
+  context: ServeContext,
+  options: { signUpLimit: object | false },
+): void {
+  const { config } = context;
+  const html = 'text/html; charset=utf-8';
+  const badLink = () =>
+    servePage(config, 'This confirmation link does not work', [
+      h(
+        'p.problem',
+        'Unexpected link that is unknown, expired (links work for 7 days) or cut short, expected the whole link from the confirmation message. Subscribe again to get a new one.',
+      ),
+      backToStory(config),
+    ]);
+  const subscribed = () =>
+    servePage(config, 'You are subscribed', [
+      h('p', `Thank you. ${config.publication} will mail you each update of this story.`),
+      backToStory(config),
+    ]);
+
+  app.get('/confirm', async (request, reply) => {
+    const token = tokenFrom(request);
+    const hash = hashConfirmationToken(token);
+    const state = hash ? await findConfirmation(context.store, hash, context.now()) : 'unknown';
+    if (state === 'used') return reply.type(html).send(subscribed());
+    if (state !== 'valid') return reply.code(400).type(html).send(badLink());
+    return reply
+      .type(html)
+      .send(
+        servePage(config, 'Confirm your subscription', [
+          h('p', `Press Confirm to receive ${config.publication} by email.`),
+          h('p', config.serve.consent),
+          actionForm('confirm', { token: token ?? '' }, 'Confirm'),
+        ]),
+      );
+  });
+
+  app.post('/confirm', { config: { rateLimit: options.signUpLimit } }, async (request, reply) => {
+    const hash = hashConfirmationToken(tokenFrom(request));
+    if (!hash) return reply.code(400).type(html).send(badLink());
+    const result = await confirmSubscriber(context.store, {
+      tokenHash: hash,
+      now: context.now(),
+      secret: context.secret,
+      consent: `confirmed: ${consentFor(context, undefined)}`,
+    });
+    if (result.kind === 'invalid') return reply.code(400).type(html).send(badLink());
+    if (result.kind === 'confirmed') {
+      context.log({ event: 'confirmed' });
+      context.onConfirmed?.(result.subscriberId);
+    }
+    return reply.type(html).send(subscribed());
+  });
+}

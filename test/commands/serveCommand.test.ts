@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { collectChild } from '../helpers/captureIo.js';
+import { sampleFixture } from '../helpers/fixture.js';
+import { bin, runCli } from '../helpers/runCli.js';
+
+describe('storyline serve', () => {
+  it('answers /healthz, and on SIGTERM finishes the request in flight and exits 0', async () => {
+    const root = await sampleFixture();
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', STORYLINE_SECRET: 'serve-command-secret-0123' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const done = collectChild(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      let said = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        said += chunk.toString('utf8');
+        const match = /Serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on('exit', () => reject(new Error(`serve exited early: ${said}`)));
+    });
+    const health = await fetch(`${url}healthz`);
+    expect(health.status).toBe(200);
+
+    // A sign-up whose body is still arriving when the signal comes.
+    const body = 'email=reader%40example.org&name=Slow';
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        `${url}subscribe`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 300);
+    });
+    const { status, text } = await answer;
+    expect(status).toBe(200);
+    expect(text).toContain('Check your inbox');
+    const result = await done;
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      lines
+        .filter((line) => 'route' in line)
+        .map((line) => `${line.method} ${line.route} ${line.status}`),
+    ).toEqual(['GET /healthz 200', 'POST /subscribe 200']);
+    expect(result.stdout).not.toContain('reader');
+  });
+
+  it('exits 2 on a bad --port', async () => {
+    const result = await runCli(['serve', '--port', 'x'], { cwd: await sampleFixture() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port takes a number');
+  });
+});
