@@ -11,13 +11,13 @@
 // nothing else. `node bench/serve.js [--seconds N]` (default 10).
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freeLoopbackPort } from './lib/freeLoopbackPort.js';
 import { loadAverage, machine, printTable, repoRoot, requireDist } from './lib/measure.js';
 import { findPostgresBin, startPostgresCluster } from './lib/postgresCluster.js';
 
@@ -35,17 +35,6 @@ const { createUnsubscribeToken } = await import(
 );
 const temp = await mkdtemp(path.join(tmpdir(), 'storyline-bench-serve-'));
 let cluster;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function contentRoot(name, port) {
   const root = path.join(temp, name);
@@ -110,7 +99,7 @@ function load(url, setupRequest, method = 'POST') {
 }
 
 async function benchStore(name, databaseUrl) {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const { root, url } = await contentRoot(name, port);
   const env = {
     STORYLINE_SECRET: SECRET,

@@ -5,11 +5,11 @@
 // under root it runs as `nobody` through `runuser`.
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { promisify } from 'node:util';
+import { freeLoopbackPort } from './freeLoopbackPort.js';
 
 const run = promisify(execFile);
 
@@ -24,17 +24,6 @@ export function findPostgresBin() {
   return versions[0] === undefined
     ? { missing: `no ${base}/*/bin/pg_ctl (install Debian's postgresql package)` }
     : { bin: path.join(base, versions[0], 'bin') };
-}
-
-function freeLoopbackPort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts a cluster; resolves to `{ url, stop() }`. */
