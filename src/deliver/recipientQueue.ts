@@ -1,7 +1,7 @@
 import { VFile } from 'vfile';
 import { addressHash, inShard } from '../ledger/addressHash.js';
 import type { Shard } from '../ledger/archivePaths.js';
-import { isFinal, type JournalEntry } from '../ledger/Journal.js';
+import { isFinal, type LastOutcome } from '../ledger/Journal.js';
 import { readSubscribers } from './readSubscribers.js';
 
 /** Someone on a list, whichever list: a CSV row or a subscriber in the store. */
@@ -15,12 +15,14 @@ export interface ListedSubscriber {
  * Where an edition's recipients come from: read once to count and once to
  * send, each time from the start. A CSV reports its problems on `listFile`;
  * a store shows only those active at `activeAt` (the edition's start), so
- * a resumed run sees the same list as the first.
+ * a resumed run sees the same list as the first. A source that can count
+ * its list without reading it (the store) has `count`, used when the list
+ * is not split into shards.
  */
-export type RecipientSource = (pass: {
-  listFile: VFile;
-  activeAt: Date;
-}) => AsyncIterable<ListedSubscriber>;
+export interface RecipientSource {
+  (pass: { listFile: VFile; activeAt: Date }): AsyncIterable<ListedSubscriber>;
+  count?: ((activeAt: Date) => Promise<number>) | undefined;
+}
 
 /** A subscriber CSV as a recipient source. */
 export function csvRecipients(subscribersPath: string): RecipientSource {
@@ -39,8 +41,11 @@ export interface RecipientQueueOptions {
   shard?: Shard | undefined;
   /** Whether an address hash is suppressed for every edition (unsubscribed, bounced). */
   isSuppressed: (hash: string) => boolean;
-  /** The latest journal entry of a recipient for this edition (this shard). */
-  lastEntry: (hash: string) => JournalEntry | undefined;
+  /**
+   * The latest journal outcome of a recipient for this edition (this
+   * shard); asked once for each recipient of the list in this shard.
+   */
+  lastEntry: (hash: string) => LastOutcome | undefined;
   /**
    * A suppressed recipient met for the first time in this edition: the send
    * journals it; a dry run only counts it.
@@ -63,8 +68,10 @@ export interface Recipient {
  * suppressed. The one place that decides it, for a send and for `--dry-run`
  * alike, so a dry run counts exactly what a send would send.
  *
- * `open` reads the list once to count it (without holding it in memory) and
- * report its problems; `next` reads it a second time.
+ * `open` reads the list once to count it (holding no more than the list's
+ * duplicate check, dropped after) and report its problems, or has the
+ * source count it; `next` reads it a second time. Nothing here grows with
+ * the list: who is done is the journal's to hold.
  */
 export class RecipientQueue {
   /** Recipients in the list (in this shard), after invalid and duplicate rows. */
@@ -73,8 +80,6 @@ export class RecipientQueue {
   skipped = 0;
   /** Recipients passed over because they are suppressed. */
   suppressed = 0;
-  /** Every recipient of the list met so far (its hash), to count outcomes over the list as it is now. */
-  readonly seen = new Set<string>();
   #exhausted = false;
   readonly #list: AsyncIterator<ListedSubscriber>;
   readonly #options: RecipientQueueOptions;
@@ -103,9 +108,14 @@ export class RecipientQueue {
     if (!source) throw new TypeError('RecipientQueue.open needs a subscribersPath or a source');
     // Both passes see the list as it was at the same moment.
     const activeAt = options.activeAt ?? new Date();
+    const { shard } = options;
     let total = 0;
-    for await (const subscriber of source({ listFile: options.listFile, activeAt })) {
-      if (inShard(subscriber.email, options.secret, options.shard)) total++;
+    if (source.count !== undefined && (!shard || shard.count === 1)) {
+      total = await source.count(activeAt);
+    } else {
+      for await (const subscriber of source({ listFile: options.listFile, activeAt })) {
+        if (inShard(subscriber.email, options.secret, shard)) total++;
+      }
     }
     return new RecipientQueue(options, source, activeAt, total);
   }
@@ -132,7 +142,6 @@ export class RecipientQueue {
       const subscriber = next.value;
       if (!inShard(subscriber.email, secret, shard)) continue;
       const hash = addressHash(subscriber.email, secret);
-      this.seen.add(hash);
       const last = lastEntry(hash);
       if (isFinal(last?.status)) {
         this.skipped++;

@@ -3,8 +3,10 @@ import type { VFile } from 'vfile';
 import type { Config } from '../config/configSchema.js';
 import { acquireLock } from '../ledger/acquireLock.js';
 import { journalPath, type Shard, sendLockPath } from '../ledger/archivePaths.js';
+import { compactedJournal } from '../ledger/compactedJournal.js';
 import { type DeliveryCounts, emptyCounts } from '../ledger/EditionRecord.js';
 import { editionStartedAt } from '../ledger/editionStartedAt.js';
+import { HashPrefixMap } from '../ledger/HashPrefixMap.js';
 import { Journal } from '../ledger/Journal.js';
 import { recordDeliveryEnd, recordDeliveryStart } from '../ledger/recordDelivery.js';
 import { secretId } from '../ledger/secretId.js';
@@ -46,7 +48,7 @@ export interface SendOptions {
   source?: RecipientSource | undefined;
   listFile: VFile;
   /** Hashes suppressed besides `archive/suppressions.jsonl` (the store's). */
-  alsoSuppressed?: ReadonlySet<string> | undefined;
+  alsoSuppressed?: { has(hash: string): boolean } | undefined;
   /**
    * A recipient refused permanently (a hard bounce), after it is journaled
    * and suppressed: the store marks them bounced.
@@ -131,7 +133,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     const journalFile = journalPath(root, edition.id, shard);
     // The journal and suppressions are read once the list is counted, before
     // the queue hands anyone out.
-    let suppressed: ReadonlySet<string> = new Set();
+    let suppressed: { has(hash: string): boolean } = new Set<string>();
     const stamp = () => options.now().toISOString();
     // The first pass counts the list for progress and ETA without holding it
     // in memory, and reports its problems once. A list nobody can be read
@@ -148,7 +150,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       secret,
       shard,
       isSuppressed: (hash) => suppressed.has(hash) || alsoSuppressed.has(hash),
-      lastEntry: (hash) => journal?.last(hash),
+      lastEntry: (hash) => journal?.listed(hash),
       onSuppressed: (hash) => journal?.append({ at: stamp(), hash, status: 'suppressed' }),
     });
     if (options.listFile.messages.some((m) => m.fatal)) {
@@ -164,7 +166,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     await recordDeliveryStart(root, edition, shard, startedAt, key);
     const j = await Journal.open(journalFile, key);
     journal = j;
-    const possibleDuplicates = j.inFlight().length;
+    const possibleDuplicates = j.inFlight();
     if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);
     if (j.unreadable > 0) {
       const where = path.relative(root, j.path).split(path.sep).join('/');
@@ -173,7 +175,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         j.problems.map((p) => `${where}:${p.line}: ${p.reason}`),
       );
     }
-    suppressed = (await readSuppressions(root, secret)).hashes;
+    suppressed = (await readSuppressions(root, secret, new HashPrefixMap())).hashes;
 
     const build = prepareRawMessage(rendered, config);
     const policy = new OutcomePolicy({
@@ -288,21 +290,18 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     if (signal.aborted) stopped ??= 'interrupted';
     report();
     const skipped = queue.skipped;
-    const seen = queue.seen;
     const listDone = queue.exhausted;
 
-    const counts = emptyCounts();
-    for (const hash of seen) {
-      const status = j.last(hash)?.status;
-      if (status === 'sent' || status === 'failed' || status === 'suppressed') counts[status]++;
-    }
+    // Outcomes over the list as it is now: a recipient journaled by an
+    // earlier run but since taken off the list is not counted.
+    const counts = { ...emptyCounts(), ...j.listedCounts() };
     // Deferred: everyone in the list without a final outcome yet, reached or not.
     counts.deferred = total - counts.sent - counts.failed - counts.suppressed;
     const complete = !stopped && listDone && counts.deferred === 0;
     if (complete) {
       // A finished edition keeps one line per recipient: its outcome.
       j.sync();
-      await writeFileAtomic(j.path, j.compacted());
+      await writeFileAtomic(j.path, compactedJournal(j.path));
     }
     const finishedAt = options.now();
     const editionComplete = await recordDeliveryEnd(

@@ -43,7 +43,7 @@ export interface RowProblem {
 export function validateSubscriberRow(
   row: Extract<CsvRow, { kind: 'row' }>,
   columns: Columns,
-  firstLineOf: ReadonlyMap<string, number>,
+  firstLineOf: { get(address: string): number | undefined },
 ): { subscriber?: Subscriber; problems: RowProblem[] } {
   const { values, line, endLine } = row;
   const problems: RowProblem[] = [];

@@ -2,10 +2,13 @@ import { closeSync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describeSchemaIssue } from '../diagnostics/describeSchemaIssue.js';
-import { openNoFollowSync, readFileNoFollowSync } from '../util/openNoFollow.js';
+import { openNoFollowSync } from '../util/openNoFollow.js';
+import { type FileLine, type ReadLinesOptions, readLinesSync } from '../util/readLinesSync.js';
+import { JournalOutcomes, type LastOutcome } from './JournalOutcomes.js';
 import { type JournalEntry, type JournalStatus, journalEntrySchema } from './journalEntrySchema.js';
 import { OtherSecretError } from './OtherSecretError.js';
 
+export type { LastOutcome } from './JournalOutcomes.js';
 export type { JournalEntry, JournalStatus } from './journalEntrySchema.js';
 
 const finalStatuses: ReadonlySet<JournalStatus> = new Set(['sent', 'failed', 'suppressed']);
@@ -21,6 +24,11 @@ export function isFinal(status: JournalStatus | undefined): boolean {
  * the process cannot lose it (it is in the kernel). `fdatasync` runs every
  * second and on close, against a power cut. On open, a line cut short by a
  * crash is dropped.
+ *
+ * Read line by line, a chunk at a time, and held as each recipient's latest
+ * status and attempt in a compact table (`JournalOutcomes`), never as the
+ * file's text or its parsed lines: a journal of any size resumes, in about
+ * 17 bytes of memory a recipient.
  */
 export class Journal {
   readonly #fd: number;
@@ -29,19 +37,19 @@ export class Journal {
   readonly unreadable: number;
   /** Each unreadable line and why, in file order. */
   readonly problems: readonly JournalProblem[];
-  readonly #last = new Map<string, JournalEntry>();
+  readonly #last: JournalOutcomes;
   #lastSync = Date.now();
 
   private constructor(
     readonly path: string,
     readonly key: string,
     fd: number,
-    { entries, problems }: ParsedJournal,
+    { outcomes, problems }: ParsedJournal,
   ) {
     this.#fd = fd;
     this.unreadable = problems.length;
     this.problems = problems;
-    for (const entry of entries) this.#last.set(entry.hash, entry);
+    this.#last = outcomes;
   }
 
   /**
@@ -49,70 +57,64 @@ export class Journal {
    * the secret in use). Throws an `OtherSecretError`, before anything is
    * changed, when the journal was written under another secret.
    */
-  static async open(filePath: string, key: string): Promise<Journal> {
+  static async open(
+    filePath: string,
+    key: string,
+    options: ReadLinesOptions = {},
+  ): Promise<Journal> {
     await mkdir(path.dirname(filePath), { recursive: true });
-    const text = readJournalText(filePath);
-    const end = text.lastIndexOf('\n') + 1;
-    const parsed = parseJournal(text.slice(0, end), key, filePath);
+    const { parsed, end, size } = readJournal(filePath, key, options, false);
     // An append follows a link: a committed deliveries.jsonl -> ~/.bashrc is refused.
     const fd = openNoFollowSync(filePath, 'a+');
     // A crash can cut the last line short; drop it so the next append starts clean.
-    if (end < text.length) ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
+    if (end < size) ftruncateSync(fd, end);
     return new Journal(filePath, key, fd, parsed);
   }
 
   /**
-   * The latest entry per hash, read without opening the journal for writing
+   * The latest outcome per hash, read without opening the journal for writing
    * (for `--dry-run`, and before a send records anything). Throws an
    * `OtherSecretError` as `open` does, so a dry run refuses what a send would.
    */
-  static peek(filePath: string, key: string): Map<string, JournalEntry> {
-    const { entries } = parseJournal(readJournalText(filePath), key, filePath);
-    return new Map(entries.map((entry) => [entry.hash, entry]));
+  static peek(filePath: string, key: string, options: ReadLinesOptions = {}): JournalOutcomes {
+    return readJournal(filePath, key, options, true).parsed.outcomes;
   }
 
-  /** The latest entry for an address hash. */
-  last(hash: string): JournalEntry | undefined {
-    return this.#last.get(hash);
+  /** The latest outcome for an address hash. */
+  last(hash: string): LastOutcome | undefined {
+    return this.#last.last(hash);
   }
 
-  /** Hashes whose last entry is `sending`: in flight when a run stopped. */
-  inFlight(): string[] {
-    return [...this.#last.values()].filter((e) => e.status === 'sending').map((e) => e.hash);
+  /**
+   * The latest outcome for a hash the list of this run holds, noted so that
+   * `listedCounts` counts it.
+   */
+  listed(hash: string): LastOutcome | undefined {
+    return this.#last.listed(hash);
   }
 
+  /** Recipients whose last entry is `sending`: in flight when a run stopped. */
+  inFlight(): number {
+    return this.#last.count('sending');
+  }
+
+  /** Final outcomes of the recipients the list of this run holds (met by `listed` or appended). */
+  listedCounts(): { sent: number; failed: number; suppressed: number } {
+    return this.#last.listedCounts();
+  }
+
+  /** Append an outcome of a recipient the list of this run holds. */
   append(entry: JournalEntry): void {
     if (this.#closed) throw new Error(`the journal ${this.path} is closed`);
     const keyed: JournalEntry = { ...entry, key: this.key };
     writeSync(this.#fd, `${JSON.stringify(keyed)}\n`);
-    this.#last.set(entry.hash, keyed);
+    this.#last.record(keyed, true);
     if (Date.now() - this.#lastSync > 1000) this.sync();
   }
 
   sync(): void {
     fdatasyncSync(this.#fd);
     this.#lastSync = Date.now();
-  }
-
-  /**
-   * Every recipient's final line only, oldest first: what a finished edition
-   * keeps. Yielded in pieces of about 64 KB for a file write, so a long list
-   * is never one string in memory (100,000 recipients make about 15 MB, and
-   * the write as much again in bytes).
-   */
-  *compacted(): Generator<string> {
-    const entries = [...this.#last.values()].sort(
-      (a, b) => a.at.localeCompare(b.at) || a.hash.localeCompare(b.hash),
-    );
-    let chunk = '';
-    for (const entry of entries) {
-      chunk += `${JSON.stringify(entry)}\n`;
-      if (chunk.length >= 65_536) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-    if (chunk) yield chunk;
   }
 
   close(): void {
@@ -131,50 +133,71 @@ export interface JournalProblem {
 }
 
 interface ParsedJournal {
-  entries: JournalEntry[];
+  outcomes: JournalOutcomes;
   problems: JournalProblem[];
 }
 
-function readJournalText(filePath: string): string {
+/**
+ * Every line of the journal through the schema, a chunk at a time. `end` is
+ * the byte offset after the last complete line; a last line without its
+ * newline (a crash cut it short) is read only when `withTail` (a peek).
+ */
+function readJournal(
+  filePath: string,
+  key: string,
+  options: ReadLinesOptions,
+  withTail: boolean,
+): { parsed: ParsedJournal; end: number; size: number } {
+  const outcomes = new JournalOutcomes();
+  const problems: JournalProblem[] = [];
+  let fd: number;
   try {
-    return readFileNoFollowSync(filePath);
+    fd = openNoFollowSync(filePath, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { parsed: { outcomes, problems }, end: 0, size: 0 };
+    }
     throw error;
   }
-}
-
-function parseJournal(text: string, key: string, filePath: string): ParsedJournal {
-  const entries: JournalEntry[] = [];
-  const problems: JournalProblem[] = [];
   let otherKey = 0;
-  let line = 0;
-  for (const lineText of text.split('\n')) {
-    line++;
-    if (!lineText.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(lineText);
-    } catch {
-      // A line we cannot read tells us nothing; its recipient is tried again,
-      // and the caller says how many such lines there were.
-      problems.push({
-        line,
-        reason: 'Unexpected text that is not JSON, expected one JSON object per line',
-      });
-      continue;
+  let end = 0;
+  let size = 0;
+  try {
+    for (const read of readLinesSync(fd, options)) {
+      size = read.end;
+      if (read.complete) end = read.end;
+      else if (!withTail) break;
+      const problem = readLine(read, key, outcomes);
+      if (problem === 'other-key') otherKey++;
+      else if (problem !== undefined) problems.push({ line: read.line, reason: problem });
     }
-    const result = journalEntrySchema.safeParse(value);
-    if (!result.success) {
-      problems.push({ line, reason: describeSchemaIssue(result.error, value) });
-      continue;
-    }
-    // Lines written before the key was recorded carry none, and are taken to match.
-    if (result.data.key !== undefined && result.data.key !== key) otherKey++;
-    entries.push(result.data);
+  } finally {
+    closeSync(fd);
   }
   // Under another secret every hash differs, so nobody in the journal would
   // be recognised and everyone would be mailed again.
   if (otherKey > 0) throw new OtherSecretError(filePath, otherKey);
-  return { entries, problems };
+  return { parsed: { outcomes, problems }, end, size };
+}
+
+/** Note one line in `outcomes`; or why it cannot be read. */
+function readLine(read: FileLine, key: string, outcomes: JournalOutcomes): string | undefined {
+  if (read.tooLong) {
+    return 'Unexpected line of more than 65536 bytes, expected one short JSON object per line';
+  }
+  if (!read.text.trim()) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(read.text);
+  } catch {
+    // A line we cannot read tells us nothing; its recipient is tried again,
+    // and the caller says how many such lines there were.
+    return 'Unexpected text that is not JSON, expected one JSON object per line';
+  }
+  const result = journalEntrySchema.safeParse(value);
+  if (!result.success) return describeSchemaIssue(result.error, value);
+  // Lines written before the key was recorded carry none, and are taken to match.
+  if (result.data.key !== undefined && result.data.key !== key) return 'other-key';
+  outcomes.record(result.data);
+  return undefined;
 }

@@ -19,8 +19,13 @@ export interface Suppression {
   key: string;
 }
 
-export interface ReadSuppressions {
-  hashes: Set<string>;
+/** Where read hashes go: a `Set`, or a send's compact `HashPrefixMap`. */
+export interface HashCollector {
+  add(hash: string): unknown;
+}
+
+export interface ReadSuppressions<T extends HashCollector = Set<string>> {
+  hashes: T;
   /** One line per problem, `archive/suppressions.jsonl:LINE: …`; the caller prints them. */
   warnings: string[];
 }
@@ -63,10 +68,21 @@ function readLine(text: string): { entry: SuppressionEntry } | { problem: string
  * warnings name the line so it can be repaired. Entries made under another
  * `STORYLINE_SECRET` can never match and are counted in one warning: the
  * caller should refuse to mail until the old key is restored, or those
- * people are mailed after they unsubscribed.
+ * people are mailed after they unsubscribed. Read line by line; a send
+ * collects the hashes `into` a compact set rather than a `Set` of strings.
  */
-export async function readSuppressions(root: string, secret: string): Promise<ReadSuppressions> {
-  const hashes = new Set<string>();
+export async function readSuppressions(root: string, secret: string): Promise<ReadSuppressions>;
+export async function readSuppressions<T extends HashCollector>(
+  root: string,
+  secret: string,
+  into: T,
+): Promise<ReadSuppressions<T>>;
+export async function readSuppressions(
+  root: string,
+  secret: string,
+  into: HashCollector = new Set<string>(),
+): Promise<ReadSuppressions<HashCollector>> {
+  const hashes = into;
   const warnings: string[] = [];
   let handle: Awaited<ReturnType<typeof open>>;
   try {

@@ -5,6 +5,7 @@ import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { journalPath, type Shard } from '../ledger/archivePaths.js';
 import { editionStartedAt } from '../ledger/editionStartedAt.js';
+import { HashPrefixMap } from '../ledger/HashPrefixMap.js';
 import { Journal } from '../ledger/Journal.js';
 import { secretId } from '../ledger/secretId.js';
 import { readSuppressions } from '../ledger/suppressions.js';
@@ -76,10 +77,10 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
   // send): SMTP_URL and the DKIM key fail here as they would there.
   await transportFromEnv(env, project.root, rendered.edition.id).close();
   const listFile = new VFile({ path: source.path });
-  const { hashes: suppressed } = await readSuppressions(project.root, secret);
+  const { hashes: suppressed } = await readSuppressions(project.root, secret, new HashPrefixMap());
   const alsoSuppressed = list.store
     ? await suppressedHashes(list.store, secret)
-    : new Set<string>();
+    : new HashPrefixMap();
   const journal = Journal.peek(
     journalPath(project.root, rendered.edition.id, options.shard),
     secretId(secret),
@@ -95,7 +96,7 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
     secret,
     shard: options.shard,
     isSuppressed: (hash) => suppressed.has(hash) || alsoSuppressed.has(hash),
-    lastEntry: (hash) => journal.get(hash),
+    lastEntry: (hash) => journal.last(hash),
   });
   let toSend = 0;
   while (await queue.next()) toSend++;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { csvRecipients, type RecipientSource } from '../deliver/recipientQueue.js';
 import { resolveSubscriberSource, type SubscriberSource } from '../deliver/subscriberSource.js';
 import { addSuppression } from '../store/addSuppression.js';
+import { countActive } from '../store/countActive.js';
 import { parseDatabaseUrl, type StoreTarget } from '../store/databaseUrl.js';
 import { markDeliveredTo } from '../store/markDeliveredTo.js';
 import { openStore } from '../store/openStore.js';
@@ -55,17 +56,20 @@ export async function openRecipients(options: {
   }
   const target = parseDatabaseUrl(url, root);
   const store = await openStore(target);
+  const recipients: RecipientSource = async function* ({ activeAt }) {
+    for await (const subscriber of streamActive(store, 1000, activeAt)) {
+      yield {
+        email: subscriber.address,
+        name: subscriber.name,
+        fields: subscriber.attributes,
+      };
+    }
+  };
+  // The total for progress, without reading the list an extra time.
+  recipients.count = (activeAt) => countActive(store, activeAt);
   return {
     source: { path: describeStore(target, root), origin: 'store' },
-    recipients: async function* ({ activeAt }) {
-      for await (const subscriber of streamActive(store, 1000, activeAt)) {
-        yield {
-          email: subscriber.address,
-          name: subscriber.name,
-          fields: subscriber.attributes,
-        };
-      }
-    },
+    recipients,
     store,
     close: () => store.close(),
   };

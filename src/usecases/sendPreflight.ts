@@ -65,7 +65,8 @@ export async function sendPreflight(options: SendPreflightOptions): Promise<Send
     ...(relay ? [] : [path.join(outboxDir(project.root), editionId)]),
   ]);
   if (refused) return refuse('unsafe-write', refused.message);
-  const suppressions = await readSuppressions(project.root, secret);
+  // Only the warnings: the send collects the hashes itself, compactly.
+  const suppressions = await readSuppressions(project.root, secret, { add: () => undefined });
   const warnings = suppressions.warnings;
   if (warnings.some((w) => w.includes('another STORYLINE_SECRET'))) {
     return {

@@ -6,7 +6,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { addressHash } from '../../src/ledger/addressHash.js';
 import { addSuppression } from '../../src/store/addSuppression.js';
+import { countActive } from '../../src/store/countActive.js';
 import { countByStatus } from '../../src/store/countByStatus.js';
 import type { Database, SubscriberStatus } from '../../src/store/Database.js';
 import type { StoreTarget } from '../../src/store/databaseUrl.js';
@@ -21,6 +23,7 @@ import { setStatus } from '../../src/store/setStatus.js';
 import { storeMigrationProvider, storeMigrations } from '../../src/store/storeMigrations.js';
 import { streamActive } from '../../src/store/streamActive.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
+import { suppressedHashes } from '../../src/store/suppressedHashes.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 
@@ -425,6 +428,49 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
     expect(seen).toHaveLength(2503);
     expect(seen).toEqual(active.map((row) => Number(row.id)));
     expect(new Set(seen).size).toBe(2503);
+  });
+
+  it('counts exactly whom streamActive yields at a cut-off, without reading them', async () => {
+    const store = await openTracked(await newTarget());
+    await insertMany(store, ['active', 'pending', 'active', 'unsubscribed', 'active']);
+    // Confirmed after the cut-off: not counted, as not streamed.
+    await store.db
+      .insertInto('subscribers')
+      .values({
+        address: 'late@example.org',
+        name: null,
+        attributes: '{}',
+        status: 'active',
+        source: 'form',
+        created_at: t0.toISOString(),
+        confirmed_at: later(10).toISOString(),
+        changed_at: later(10).toISOString(),
+      })
+      .execute();
+    for (const cutOff of [later(5), later(20)]) {
+      let streamed = 0;
+      for await (const _ of streamActive(store, 2, cutOff)) streamed++;
+      expect(await countActive(store, cutOff)).toBe(streamed);
+    }
+    expect(await countActive(store, later(5))).toBe(3);
+    expect(await countActive(store, later(20))).toBe(4);
+  });
+
+  it('reads every suppression under this secret a page at a time into a compact set', async () => {
+    const store = await openTracked(await newTarget());
+    const addresses = Array.from({ length: 7 }, (_, i) => `gone${i}@example.org`);
+    for (const address of addresses)
+      await addSuppression(store, { address, reason: 'unsubscribed', secret, now: t0 });
+    await addSuppression(store, {
+      address: 'other@example.org',
+      reason: 'bounced',
+      secret: `${secret}-old`,
+      now: t0,
+    });
+    const hashes = await suppressedHashes(store, secret, 2);
+    expect(hashes.size).toBe(7);
+    for (const address of addresses) expect(hashes.has(addressHash(address, secret))).toBe(true);
+    expect(hashes.has(addressHash('other@example.org', secret))).toBe(false);
   });
 
   it('streams a list that fills its last page exactly, and an empty one', async () => {
