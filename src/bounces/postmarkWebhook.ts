@@ -38,7 +38,6 @@ const bounceKinds: Record<string, BounceKind> = {
   Transient: 'soft',
   DnsError: 'soft',
   Blocked: 'soft',
-  Undeliverable: 'soft',
   Unknown: 'soft',
   SpamComplaint: 'complaint',
 };
