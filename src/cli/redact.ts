@@ -2,7 +2,8 @@ import { dkimKeyPem } from '../deliver/dkimKeyPem.js';
 
 /**
  * The values that must never be printed: the SMTP and database passwords
- * (and the URLs that hold them), STORYLINE_SECRET and the DKIM key. Every line a command
+ * (and the URLs that hold them), STORYLINE_SECRET, the DKIM key and the
+ * webhook secrets (Postmark's password, Mailgun's signing key). Every line a command
  * writes goes through `redact`, so an error message quoting one of them
  * (from a library, say) still shows only `***`.
  */
@@ -12,6 +13,9 @@ export function secretsIn(env: NodeJS.ProcessEnv): string[] {
     if (value && value.length >= 4) secrets.push(value);
   };
   add(env.STORYLINE_SECRET);
+  // Not the Postmark user name (a word that may well appear elsewhere) nor SendGrid's public key.
+  add(env.STORYLINE_POSTMARK_WEBHOOK_PASSWORD?.trim());
+  add(env.STORYLINE_MAILGUN_SIGNING_KEY?.trim());
   const key = env.DKIM_PRIVATE_KEY?.trim();
   if (key) {
     add(key);

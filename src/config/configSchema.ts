@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { MessageKey } from '../i18n/catalogs/en.js';
 import { messageKeys } from '../i18n/shippedCatalogs.js';
 import { addressProblem } from '../util/addressProblem.js';
+import { webhooksConfigShape } from './webhooksConfigShape.js';
 
 const mailbox = z.string().superRefine((value, ctx) => {
   const parsed = addressparser(value, { flatten: true });
@@ -214,6 +215,13 @@ export const configShape = z.strictObject({
           confirmationIntervalMinutes: z.number().int().min(1).default(60),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  /** Bounces and complaints. */
+  bounces: z
+    .strictObject({
+      /** Providers' webhooks on `serve`. */
+      webhooks: webhooksConfigShape,
     })
     .prefault({}),
 });

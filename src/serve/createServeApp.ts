@@ -18,6 +18,7 @@ import type { ServeContext } from './ServeContext.js';
 import { backToStory, servePage } from './servePages.js';
 import { subscribeRoutes } from './subscribeRoutes.js';
 import { unsubscribeRoutes } from './unsubscribeRoutes.js';
+import { type WebhookRoutesOptions, webhookRoutes } from './webhookRoutes.js';
 
 export interface ServeAppOptions {
   /** The content root: `archive/` is served from it, the outbox and suppressions live under it. */
@@ -37,6 +38,8 @@ export interface ServeAppOptions {
   onListen?: () => void | Promise<void>;
   /** Each log line, JSON; standard output by default. */
   log?: (line: string) => void;
+  /** Providers' bounce webhooks (`POST /webhooks/<provider>`), with the policy they apply to. */
+  webhooks?: WebhookRoutesOptions;
 }
 
 export interface ServeApp {
@@ -176,6 +179,8 @@ export async function createServeApp(options: ServeAppOptions): Promise<ServeApp
   subscribeRoutes(fastify, context, { allowedOrigins, signUpLimit });
   confirmRoutes(fastify, context, { signUpLimit });
   unsubscribeRoutes(fastify, context);
+  if (options.webhooks)
+    await fastify.register(webhookRoutes, { now, log: context.log, ...options.webhooks });
 
   const archive = path.join(options.root, 'archive');
   if (existsSync(archive)) {

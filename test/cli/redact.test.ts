@@ -75,3 +75,20 @@ describe('secretsIn with STORYLINE_DATABASE_URL', () => {
     expect(secretsIn({ STORYLINE_DATABASE_URL: 'sqlite:data/subscribers.db' })).toEqual([]);
   });
 });
+
+describe('secretsIn with webhook secrets', () => {
+  it('keeps the Postmark webhook password and the Mailgun signing key out of what is written', async () => {
+    const out = sink();
+    const stream = redactingStream(
+      out.stream,
+      secretsIn({
+        STORYLINE_POSTMARK_WEBHOOK_USER: 'postmark',
+        STORYLINE_POSTMARK_WEBHOOK_PASSWORD: 'pm-hook-password-4711',
+        STORYLINE_MAILGUN_SIGNING_KEY: 'key-mailgun-signing-0815',
+      }),
+    );
+    stream.write('postmark said pm-hook-password-4711; mailgun key-mailgun-signing-0815\n');
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(out.text()).toBe('postmark said ***; mailgun ***\n');
+  });
+});
