@@ -9,6 +9,7 @@ import {
 import type { Io } from './cli/Io.js';
 import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { redactingStream, secretsIn } from './cli/redact.js';
+import { keepHeapFlat } from './cli/keepHeapFlat.js';
 import { UsageError } from './cli/UsageError.js';
 import { commandHelp, mainHelp, usageLine } from './cli/usage.js';
 
@@ -69,6 +70,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     io.stdout.write(commandHelp(command));
     return 0;
   }
+  if (command.streamsList) keepHeapFlat();
   // Signals are the CLI's: a command that says how it stops gets an
   // AbortSignal in its Io, and the second signal ends the process here.
   const interrupts = command.interrupt

@@ -39,6 +39,12 @@ export interface CommandSpec {
    * saying `second`. Without it a signal ends the process as usual.
    */
   interrupt?: InterruptSpec;
+  /**
+   * The command streams a list that may hold millions (a send, an import or
+   * export): the CLI tunes the garbage collector to keep memory flat rather
+   * than fast (`cli/keepHeapFlat.ts`).
+   */
+  streamsList?: true;
 }
 
 export interface InterruptSpec {
@@ -163,6 +169,7 @@ export const commandTable: readonly CommandSpec[] = [
       },
     },
     interrupt: stopSending,
+    streamsList: true,
   },
   {
     name: 'publish',
@@ -170,6 +177,7 @@ export const commandTable: readonly CommandSpec[] = [
     summary: 'check, build, send the pending edition and update archive/: what CI runs on main',
     options: {},
     interrupt: stopSending,
+    streamsList: true,
   },
   {
     name: 'status',
@@ -214,6 +222,7 @@ export const commandTable: readonly CommandSpec[] = [
           'with count and export: only subscribers with this status (pending, active, unsubscribed, bounced, complained)',
       },
     },
+    streamsList: true,
   },
   {
     name: 'serve',
