@@ -15,6 +15,7 @@ describe('the fast and slow test projects', () => {
         'test/preview/preview.test.ts',
         'test/fuzz/contentFuzz.test.ts',
         'test/workflows/publishWorkflow.test.ts',
+        'test/bounces/createBounceSmtpServer.test.ts',
       ]),
     );
     expect(fast).toEqual(
@@ -33,6 +34,7 @@ describe('the fast and slow test projects', () => {
     const call = (helper: string) => `const r = await ${helper}(['check']);`;
     expect(isSlowTestFile(file, call('runCli'))).toBe(true);
     expect(isSlowTestFile(file, call('launchBrowser'))).toBe(true);
+    expect(isSlowTestFile(file, call('createBounceSmtpServer'))).toBe(true);
     expect(isSlowTestFile(file, call('startPostgresCluster'))).toBe(true);
     expect(isSlowTestFile(file, call('usePostgresDatabases'))).toBe(true);
     expect(isSlowTestFile(file, "import { spawn } from 'node:child_process';")).toBe(true);
