@@ -8,8 +8,8 @@ import {
 } from './cli/commandTable.js';
 import type { Io } from './cli/Io.js';
 import { interruptOnSignals } from './cli/interruptOnSignals.js';
-import { redactingStream, secretsIn } from './cli/redact.js';
 import { keepHeapFlat } from './cli/keepHeapFlat.js';
+import { redactingStream, secretsIn } from './cli/redact.js';
 import { UsageError } from './cli/UsageError.js';
 import { commandHelp, mainHelp, usageLine } from './cli/usage.js';
 
