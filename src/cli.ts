@@ -31,6 +31,7 @@ const commandModules: Record<CommandName, () => Promise<CommandModule>> = {
   unsubscribe: () => import('./commands/unsubscribeCommand.js'),
   subscribers: () => import('./commands/subscribersCommand.js'),
   serve: () => import('./commands/serveCommand.js'),
+  bounces: () => import('./commands/bouncesCommand.js'),
 };
 
 /**
