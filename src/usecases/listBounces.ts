@@ -33,11 +33,10 @@ export async function listBounces(
       address: undefined,
     }));
   const fromStore = store ? await recentBounceEvents(store, options) : [];
-  const events = [...fromStore, ...fromLog]
-    // Stable: the log's own order (oldest first) breaks ties, reversed.
-    .map((event, index) => ({ event, index }))
-    .sort((a, b) => b.event.at.localeCompare(a.event.at) || b.index - a.index)
-    .slice(0, options.limit)
-    .map(({ event }) => event);
+  // Both newest first (the log's order reversed), so the stable sort keeps
+  // the order of events at the same time.
+  const events = [...fromStore, ...fromLog.reverse()]
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, options.limit);
   return { events, warnings: log.warnings };
 }
