@@ -69,8 +69,8 @@ export async function run({ values, io }: CommandContext): Promise<number> {
       'failed',
       'suppressed',
       'deferred',
-      'hard bounces',
-      'soft bounces',
+      'hard',
+      'soft',
       'complaints',
     ];
     const widths = header.map((h, i) =>
