@@ -32,6 +32,7 @@ const commandModules: Record<CommandName, () => Promise<CommandModule>> = {
   unsubscribe: () => import('./commands/unsubscribeCommand.js'),
   subscribers: () => import('./commands/subscribersCommand.js'),
   serve: () => import('./commands/serveCommand.js'),
+  bounces: () => import('./commands/bouncesCommand.js'),
 };
 
 /**

@@ -18,7 +18,8 @@ export type CommandName =
   | 'status'
   | 'unsubscribe'
   | 'subscribers'
-  | 'serve';
+  | 'serve'
+  | 'bounces';
 
 /** A command's module: `run()` parses, calls and prints, returning the exit code. */
 export interface CommandModule {
@@ -241,6 +242,21 @@ export const commandTable: readonly CommandSpec[] = [
     interrupt: {
       first: 'finishing the requests in flight (Ctrl-C again to stop at once)…',
       second: 'stopping at once',
+    },
+  },
+  {
+    name: 'bounces',
+    args: '<list>',
+    positionals: { min: 1, max: 2 },
+    summary:
+      'the latest bounces and complaints (from the store and archive/bounces.jsonl), newest first',
+    options: {
+      edition: { type: 'string', value: 'ID', description: 'only those about this edition' },
+      'show-addresses': {
+        type: 'boolean',
+        description:
+          'show the store’s addresses instead of their hashes (for your terminal, not a log)',
+      },
     },
   },
 ];

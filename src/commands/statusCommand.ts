@@ -47,15 +47,32 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     out('Editions: none sent yet.');
   } else {
     out('Editions:');
-    const rows = editions.map((e) => [
-      e.id,
-      e.complete ? 'complete' : 'in progress',
-      String(e.counts.sent),
-      String(e.counts.failed),
-      String(e.counts.suppressed),
-      String(e.counts.deferred),
-    ]);
-    const header = ['edition', 'state', 'sent', 'failed', 'suppressed', 'deferred'];
+    const share = (n: number, rate: number) => (n === 0 ? '0' : `${n} (${percent(rate)})`);
+    const rows = editions.map((e) => {
+      const bounced = status.bounces.get(e.id);
+      return [
+        e.id,
+        e.complete ? 'complete' : 'in progress',
+        String(e.counts.sent),
+        String(e.counts.failed),
+        String(e.counts.suppressed),
+        String(e.counts.deferred),
+        share(bounced?.counts.hard ?? 0, bounced?.rates.hard ?? 0),
+        share(bounced?.counts.soft ?? 0, bounced?.rates.soft ?? 0),
+        share(bounced?.counts.complaint ?? 0, bounced?.rates.complaint ?? 0),
+      ];
+    });
+    const header = [
+      'edition',
+      'state',
+      'sent',
+      'failed',
+      'suppressed',
+      'deferred',
+      'hard',
+      'soft',
+      'complaints',
+    ];
     const widths = header.map((h, i) =>
       Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
     );
@@ -63,6 +80,14 @@ export async function run({ values, io }: CommandContext): Promise<number> {
       `  ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
     out(line(header));
     for (const row of rows) out(line(row));
+  }
+  for (const warning of status.warnings) {
+    out();
+    out(
+      warning.kind === 'complaint'
+        ? `Warning: ${warning.editionId} has a complaint rate of ${percent(warning.rate)}, above ${percent(warning.limit)}; mailbox providers start filtering such senders (Gmail asks bulk senders to stay under 0.3%). Check that everyone on the list asked for this story.`
+        : `Warning: ${warning.editionId} has a hard-bounce rate of ${percent(warning.rate)}, above ${percent(warning.limit)}; the list holds many dead addresses. Bounced addresses are suppressed; check where the others came from.`,
+    );
   }
   if (status.subscribers) {
     out();
@@ -90,4 +115,10 @@ export async function run({ values, io }: CommandContext): Promise<number> {
       out('Next: nothing to send. `storyline new <headline>` starts the next update.');
       return 0;
   }
+}
+
+/** A rate as a percentage, to two decimals below 1% (0.1% matters for complaints). */
+function percent(rate: number): string {
+  const value = rate * 100;
+  return `${value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
 }

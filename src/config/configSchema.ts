@@ -217,9 +217,35 @@ export const configShape = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  /** Bounces and complaints. */
+  /** Bounces and complaints: where they are mailed back, and when they suppress an address. */
   bounces: z
     .strictObject({
+      /**
+       * The domain bounces are mailed back to. Set, each message's envelope
+       * sender (Return-Path) is `bounces+<id>@<domain>` (VERP), so a bounce
+       * names its edition and recipient; its MX must reach `serve --smtp-port`
+       * or a mailbox `bounces import` reads. Unset, the envelope sender is `from`.
+       */
+      domain: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          error:
+            'Unexpected `bounces.domain`, expected a domain name such as `bounces.example.org`',
+        })
+        .optional(),
+      /** Soft bounces suppress an address once `count` of the last `of` editions had one. */
+      soft: z
+        .strictObject({
+          count: z.number().int().min(1).default(3),
+          of: z.number().int().min(1).max(100).default(5),
+        })
+        .refine((soft) => soft.count <= soft.of, {
+          error:
+            'Unexpected `bounces.soft.count` above `bounces.soft.of`, expected at most as many editions as it counts over',
+        })
+        .prefault({}),
       /** Providers' webhooks on `serve`. */
       webhooks: webhooksConfigShape,
     })

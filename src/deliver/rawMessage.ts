@@ -24,6 +24,8 @@ export interface RawPersonal {
   /** `<…@domain>`, unique per recipient and edition. */
   messageId: string;
   date: Date;
+  /** The envelope sender (MAIL FROM) for this copy, a VERP address; else the `from` address. */
+  envelopeFrom?: string | undefined;
 }
 
 /** A message ready for a transport: the SMTP envelope and the RFC 5322 bytes. */
@@ -101,7 +103,7 @@ export function prepareRawMessage(
     });
     pieces.push(closing);
     return {
-      envelope: { from: sender, to: [recipient.email] },
+      envelope: { from: personal.envelopeFrom ?? sender, to: [recipient.email] },
       messageId: personal.messageId,
       raw: join(pieces),
     };

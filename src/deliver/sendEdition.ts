@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
+import { verpAddress } from '../bounces/verpId.js';
 import type { Config } from '../config/configSchema.js';
 import { acquireLock } from '../ledger/acquireLock.js';
 import { journalPath, type Shard, sendLockPath } from '../ledger/archivePaths.js';
@@ -178,6 +179,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     suppressed = (await readSuppressions(root, secret, new HashPrefixMap())).hashes;
 
     const build = prepareRawMessage(rendered, config);
+    const bouncesDomain = config.bounces.domain;
     const policy = new OutcomePolicy({
       retries: config.send.retries,
       retryBaseMs: config.send.retryDelay * 1000,
@@ -204,6 +206,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
         // same Message-ID, which lets mail systems drop the second copy.
         messageId: messageIdFor(config.from, `${edition.id}.${hash.slice(0, 16)}`),
         date: options.now(),
+        envelopeFrom: bouncesDomain && verpAddress(bouncesDomain, edition.id, hash),
       });
       j.append({ at: stamp(), hash, status: 'sending', attempt: item.attempt });
       let delivery: Delivery;

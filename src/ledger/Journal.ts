@@ -80,6 +80,31 @@ export class Journal {
     return readJournal(filePath, key, options, true).parsed.outcomes;
   }
 
+  /**
+   * Every address hash a journal names, once per line, read a chunk at a
+   * time: what a bounce's Message-ID prefix is completed from. Lines that
+   * cannot be read are skipped; a journal of another secret throws
+   * `OtherSecretError`, as `peek` does. Nothing when there is no journal.
+   */
+  static *hashes(filePath: string, key: string): Generator<string> {
+    let fd: number;
+    try {
+      fd = openNoFollowSync(filePath, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    try {
+      for (const read of readLinesSync(fd)) {
+        const parsed = parseLine(read, key);
+        if (parsed === 'other-key') throw new OtherSecretError(filePath, 1);
+        if (typeof parsed === 'object') yield parsed.hash;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** The latest outcome for an address hash. */
   last(hash: string): LastOutcome | undefined {
     return this.#last.last(hash);
@@ -182,6 +207,14 @@ function readJournal(
 
 /** Note one line in `outcomes`; or why it cannot be read. */
 function readLine(read: FileLine, key: string, outcomes: JournalOutcomes): string | undefined {
+  const parsed = parseLine(read, key);
+  if (typeof parsed !== 'object') return parsed;
+  outcomes.record(parsed);
+  return undefined;
+}
+
+/** One line as an entry; or why it cannot be read (`other-key` for another secret's); undefined for a blank line. */
+function parseLine(read: FileLine, key: string): JournalEntry | string | undefined {
   if (read.tooLong) {
     return 'Unexpected line of more than 65536 bytes, expected one short JSON object per line';
   }
@@ -198,6 +231,5 @@ function readLine(read: FileLine, key: string, outcomes: JournalOutcomes): strin
   if (!result.success) return describeSchemaIssue(result.error, value);
   // Lines written before the key was recorded carry none, and are taken to match.
   if (result.data.key !== undefined && result.data.key !== key) return 'other-key';
-  outcomes.record(result.data);
-  return undefined;
+  return result.data;
 }

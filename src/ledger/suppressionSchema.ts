@@ -13,8 +13,8 @@ export const suppressionSchema = z.object(
       .regex(/^[A-Za-z0-9_-]{22}$/, {
         error: 'Unexpected `hash`, expected the 22-character address hash',
       }),
-    reason: z.enum(['unsubscribed', 'bounced'], {
-      error: 'Unexpected `reason`, expected `unsubscribed` or `bounced`',
+    reason: z.enum(['unsubscribed', 'bounced', 'complained'], {
+      error: 'Unexpected `reason`, expected `unsubscribed`, `bounced` or `complained`',
     }),
     /** When the suppression was recorded; hand-written lines may give any date form `Date` reads. */
     at: z

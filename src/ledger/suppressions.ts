@@ -6,7 +6,8 @@ import { addressHash } from './addressHash.js';
 import { secretId } from './secretId.js';
 import { type SuppressionEntry, suppressionSchema } from './suppressionSchema.js';
 
-export type SuppressionReason = 'unsubscribed' | 'bounced';
+/** `complained`: a spam complaint (since bounces were applied); older readers refuse it as a damaged line. */
+export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained';
 
 /** One line of `archive/suppressions.jsonl`. Holds no address, only its hash. */
 export interface Suppression {

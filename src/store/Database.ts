@@ -14,8 +14,14 @@ export type SubscriberStatus = (typeof subscriberStatuses)[number];
 export const subscriberSources = ['import', 'cli', 'form'] as const;
 export type SubscriberSource = (typeof subscriberSources)[number];
 
-/** How an event came in: a subscriber's sources, and `send` for a bounce met while sending (since 0002). */
-export const eventSources = [...subscriberSources, 'send'] as const;
+/** Where bounces and complaints come from (since 0005): mailed reports and providers' webhooks. */
+export const bounceSources = ['dsn', 'arf', 'ses', 'postmark', 'mailgun', 'sendgrid'] as const;
+
+/**
+ * How an event came in: a subscriber's sources, `send` for a bounce met
+ * while sending (since 0002), and a bounce source (since 0005).
+ */
+export const eventSources = [...subscriberSources, 'send', ...bounceSources] as const;
 export type EventSource = (typeof eventSources)[number];
 
 export const eventKinds = [
@@ -25,6 +31,8 @@ export const eventKinds = [
   'bounced',
   'complained',
   'erased',
+  /** A temporary bounce (since 0005): counted, and suppresses only when repeated. */
+  'soft-bounced',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 
@@ -39,6 +47,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   catch_ups: CatchUpsTable;
   confirmations: ConfirmationsTable;
+  bounce_events: BounceEventsTable;
 }
 
 export interface SubscribersTable {
@@ -58,6 +67,14 @@ export interface SubscribersTable {
   last_edition_at: string | null;
   /** When `serve` last mailed them a confirmation link (since 0004): at most one an hour. */
   confirmation_mailed_at: string | null;
+  /**
+   * `addressHash(address)` under the key `address_hash_key` (`secretId`),
+   * since 0005: how a bounce, which names a hash, finds its subscriber. The
+   * schema cannot compute it (it has no secret): the bounce policy fills in
+   * rows that lack it or were hashed under another key before it looks.
+   */
+  address_hash: string | null;
+  address_hash_key: string | null;
 }
 
 /**
@@ -129,4 +146,27 @@ export interface ConfirmationsTable {
   expires_at: string;
   /** When the link was used: a second press of Confirm says "already". */
   used_at: string | null;
+}
+
+/**
+ * Every bounce and complaint applied (since 0005), once: `event_key` is an
+ * HMAC of the report's own id (which may quote an address), unique per
+ * source, so a report seen again changes nothing. Deleted with their
+ * subscriber on erasure; ones matched only by hash keep only the hash.
+ */
+export interface BounceEventsTable {
+  id: Generated<number>;
+  source: (typeof bounceSources)[number];
+  event_key: string;
+  kind: 'hard' | 'soft' | 'complaint';
+  /** The edition (or `catch-up`) it is about, when known. */
+  edition: string | null;
+  subscriber_id: number | null;
+  address_hash: string;
+  /** The enhanced status code (`5.1.1`), when there is one. */
+  status: string | null;
+  /** When it happened, as the report says. */
+  at: string;
+  /** When it was applied. */
+  received_at: string;
 }

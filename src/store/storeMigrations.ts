@@ -3,6 +3,7 @@ import { migration0001Initial } from './migration0001Initial.js';
 import { migration0002SendEventSource } from './migration0002SendEventSource.js';
 import { migration0003CatchUps } from './migration0003CatchUps.js';
 import { migration0004Confirmations } from './migration0004Confirmations.js';
+import { migration0005Bounces } from './migration0005Bounces.js';
 import type { Engine } from './Store.js';
 
 /**
@@ -18,6 +19,7 @@ export function storeMigrations(engine: Engine): Record<string, Migration> {
     '0002_send_event_source': migration0002SendEventSource(engine),
     '0003_catch_ups': migration0003CatchUps(engine),
     '0004_confirmations': migration0004Confirmations(engine),
+    '0005_bounces': migration0005Bounces(engine),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { VFileMessage } from 'vfile-message';
+import { verpAddress } from '../bounces/verpId.js';
 import { classifyFailure } from '../deliver/classifyFailure.js';
 import { messageIdFor } from '../deliver/messageIdFor.js';
 import { prepareRawMessage, type RawRecipient } from '../deliver/rawMessage.js';
@@ -169,6 +170,13 @@ export async function deliverCatchUps(
       token: createUnsubscribeToken(subscriber.address, secret),
       messageId: claim.messageId,
       date: now(),
+      envelopeFrom:
+        config.bounces.domain &&
+        verpAddress(
+          config.bounces.domain,
+          catchUpEditionId,
+          addressHash(subscriber.address, secret),
+        ),
     });
     try {
       await transport.send(message);

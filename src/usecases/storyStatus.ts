@@ -9,6 +9,14 @@ import type { SubscriberStatus } from '../store/Database.js';
 import { parseDatabaseUrl } from '../store/databaseUrl.js';
 import { openStore } from '../store/openStore.js';
 import { chooseEdition } from './chooseEdition.js';
+import {
+  type BounceCounts,
+  type BounceRateWarning,
+  bounceRateWarnings,
+  countBounces,
+  type EditionBounces,
+  editionBounces,
+} from './countBounces.js';
 
 /** What to do next, in the order it matters. */
 export type NextStep =
@@ -32,6 +40,10 @@ export type StoryStatus =
       next: NextStep;
       /** Subscribers by status, when a store is configured (`STORYLINE_DATABASE_URL`). */
       subscribers?: Record<SubscriberStatus, number> | undefined;
+      /** Each edition's bounces and complaints with their rates. */
+      bounces: Map<string, EditionBounces>;
+      /** The last edition's complaint or hard-bounce rate past its limit. */
+      warnings: BounceRateWarning[];
     };
 
 /** `storyline status`: pending updates, drafts, the editions sent with their counts, and what to do next. */
@@ -57,6 +69,8 @@ export async function storyStatus(
   else if (pendingEdition)
     next = { kind: 'preview-and-publish', editionId: pendingEdition.edition.id };
   else next = { kind: 'nothing-to-send' };
+  const { subscribers, bounceCounts } = await storeFigures(root, env);
+  const bounces = editionBounces(editions, bounceCounts);
   return {
     status: 'ok',
     problems,
@@ -67,19 +81,29 @@ export async function storyStatus(
     drafts: story.updates.filter((u) => u.draft),
     editions,
     next,
-    subscribers: await subscriberCounts(root, env),
+    subscribers,
+    bounces,
+    warnings: bounceRateWarnings(editions, bounces),
   };
 }
 
-async function subscriberCounts(
+/** Subscribers by status (with a store) and bounces per edition (store and archive log). */
+async function storeFigures(
   root: string,
   env: NodeJS.ProcessEnv,
-): Promise<Record<SubscriberStatus, number> | undefined> {
+): Promise<{
+  subscribers: Record<SubscriberStatus, number> | undefined;
+  bounceCounts: Map<string, BounceCounts>;
+}> {
   const url = env.STORYLINE_DATABASE_URL?.trim() ?? '';
-  if (url === '') return undefined;
+  if (url === '')
+    return { subscribers: undefined, bounceCounts: await countBounces(root, undefined) };
   const store = await openStore(parseDatabaseUrl(url, root));
   try {
-    return await countByStatus(store);
+    return {
+      subscribers: await countByStatus(store),
+      bounceCounts: await countBounces(root, store),
+    };
   } finally {
     await store.close();
   }

@@ -190,6 +190,9 @@ describe('storyline publish', () => {
       'failed',
       'suppressed',
       'deferred',
+      'hard',
+      'soft',
+      'complaints',
     ]);
     expect(rows[header + 1]?.trim().split(/\s+/)).toEqual([
       firstEdition,
@@ -197,6 +200,9 @@ describe('storyline publish', () => {
       '7',
       '0',
       '1',
+      '0',
+      '0',
+      '0',
       '0',
     ]);
     expect(after.stdout).toMatch(/^Next: nothing to send\./m);

@@ -64,7 +64,7 @@ describe('the suppression list', () => {
       'archive/suppressions.jsonl:2: Unexpected text that is not JSON, expected one JSON object per line; this line is skipped',
       'archive/suppressions.jsonl:4: Unexpected JSON that is not an object, expected `{"hash", "reason", "at"}`; this line is skipped',
       'archive/suppressions.jsonl:5: Unexpected `hash`, expected the 22-character address hash; this line is skipped',
-      'archive/suppressions.jsonl:6: Unexpected `reason`, expected `unsubscribed` or `bounced`; this line is skipped',
+      'archive/suppressions.jsonl:6: Unexpected `reason`, expected `unsubscribed`, `bounced` or `complained`; this line is skipped',
       'archive/suppressions.jsonl:7: Unexpected `at`, expected an ISO date-time; this line is skipped',
     ]);
   });

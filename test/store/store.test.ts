@@ -96,6 +96,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0002_send_event_source',
       '0003_catch_ups',
       '0004_confirmations',
+      '0005_bounces',
     ]);
     // The migrator's own table, outside the typed schema.
     const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(
@@ -106,6 +107,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0002_send_event_source',
       '0003_catch_ups',
       '0004_confirmations',
+      '0005_bounces',
     ]);
     expect(await countByStatus(store)).toEqual({
       pending: 0,
@@ -559,6 +561,7 @@ describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () 
         '0002_send_event_source',
         '0003_catch_ups',
         '0004_confirmations',
+        '0005_bounces',
       ]);
       const addresses = Array.from({ length: 200 }, (_, index) => `same${index}@example.org`);
       const writes = (store: Store, offset: number) =>
