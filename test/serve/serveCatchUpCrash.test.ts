@@ -53,9 +53,7 @@ const isCatchUp = (message: SinkMessage) =>
   /^Subject: The story so far/m.test(message.raw.toString('utf8'));
 
 function confirmationTo(sink: SmtpSink, address: string): SinkMessage | undefined {
-  return sink.messages.find(
-    (message) => message.rcpt.includes(address) && !isCatchUp(message),
-  );
+  return sink.messages.find((message) => message.rcpt.includes(address) && !isCatchUp(message));
 }
 
 function messageIdOf(message: SinkMessage): string {
