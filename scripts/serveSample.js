@@ -2,7 +2,8 @@
 // .storyline/sample-site/ (git-ignored) with its site and service on this
 // machine, then `storyline serve` on it. Every mail goes to the outbox
 // (.storyline/sample-site/.storyline/outbox/), so a newcomer can sign up,
-// open the confirmation mail, confirm and unsubscribe with no mail server.
+// open the confirmation mail, confirm, read the story so far (the catch-up)
+// and unsubscribe with no mail server.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,7 +43,7 @@ const published = spawnSync(process.execPath, [bin, 'publish'], {
 });
 if (published.status !== 0) process.exit(published.status ?? 1);
 process.stdout.write(
-  `\nOpen ${url} and subscribe; the confirmation mail lands in ${path.relative(repo, path.join(site, '.storyline', 'outbox', 'confirmations'))}/\n\n`,
+  `\nOpen ${url} and subscribe; the confirmation mail lands in ${path.relative(repo, path.join(site, '.storyline', 'outbox', 'confirmations'))}/, and once you confirm, the story so far in ${path.relative(repo, path.join(site, '.storyline', 'outbox', 'catch-up'))}/\n\n`,
 );
 const served = spawnSync(process.execPath, [bin, 'serve', '--port', port], {
   cwd: site,

@@ -1,6 +1,7 @@
 import type { Element } from 'hast';
 import { h } from 'hastscript';
 import type { Config } from '../config/configSchema.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 
 /**
  * The sign-up form every archive page carries once `serve.publicUrl` says
@@ -13,10 +14,11 @@ import type { Config } from '../config/configSchema.js';
 export function subscribeForm(config: Config, pageUrl: string): Element | undefined {
   const { publicUrl } = config.serve;
   if (!publicUrl) return undefined;
+  const words = wordsFor(config.locale, config.labels);
   return h('form.subscribe', { method: 'post', action: new URL('subscribe', publicUrl).href }, [
-    h('h2', `Follow this story by email`),
+    h('h2', words.get('subscribeHeading')),
     h('p.consent', config.serve.consent),
-    h('label', { for: 'subscribe-email' }, 'Email address'),
+    h('label', { for: 'subscribe-email' }, words.get('subscribeEmail')),
     h('input#subscribe-email', {
       type: 'email',
       name: 'email',
@@ -24,10 +26,10 @@ export function subscribeForm(config: Config, pageUrl: string): Element | undefi
       autoComplete: 'email',
       maxLength: 254,
     }),
-    h('label', { for: 'subscribe-name' }, 'Name (optional)'),
+    h('label', { for: 'subscribe-name' }, words.get('subscribeName')),
     h('input#subscribe-name', { type: 'text', name: 'name', autoComplete: 'name', maxLength: 200 }),
     h('div.subscribe-hp', { ariaHidden: 'true' }, [
-      h('label', { for: 'subscribe-website' }, 'Leave this empty'),
+      h('label', { for: 'subscribe-website' }, words.get('subscribeHoneypot')),
       h('input#subscribe-website', {
         type: 'text',
         name: 'website',
@@ -36,7 +38,7 @@ export function subscribeForm(config: Config, pageUrl: string): Element | undefi
       }),
     ]),
     h('input', { type: 'hidden', name: 'page', value: pageUrl }),
-    h('button', { type: 'submit' }, 'Subscribe'),
+    h('button', { type: 'submit' }, words.get('subscribeButton')),
   ]);
 }
 

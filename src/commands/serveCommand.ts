@@ -4,6 +4,8 @@ import { UsageError } from '../cli/UsageError.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
+import { catchUpEditionId } from '../edition/planCatchUp.js';
+import { catchUpRunner } from '../serve/catchUpRunner.js';
 import { createServeApp } from '../serve/createServeApp.js';
 import { DatabaseUrlError } from '../store/databaseUrl.js';
 import type { Store } from '../store/Store.js';
@@ -32,6 +34,22 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     throw error;
   }
   const transport = transportFromEnv(io.env, root, 'confirmations');
+  // Catch-ups go as an edition's messages do: the same relay, their own outbox folder.
+  const catchUpTransport = transportFromEnv(io.env, root, catchUpEditionId);
+  const log = (line: string) => io.stdout.write(`${line}\n`);
+  const leaseMs = config.catchUp.leaseSeconds * 1000;
+  const catchUps = catchUpRunner({
+    root,
+    store,
+    secret,
+    transport: catchUpTransport,
+    env: io.env,
+    now: io.now,
+    leaseMs,
+    // Often enough that a row left by a crash is taken soon after its lease runs out.
+    sweepEveryMs: Math.max(1000, Math.min(60_000, leaseMs / 2)),
+    log: (entry) => log(JSON.stringify({ time: io.now().toISOString(), ...entry })),
+  });
   const app = await createServeApp({
     root,
     config,
@@ -40,7 +58,10 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     transport,
     now: io.now,
     suppressionsFile: !io.env.STORYLINE_DATABASE_URL?.trim(),
-    log: (line) => io.stdout.write(`${line}\n`),
+    log,
+    onConfirmed: (subscriberId) => catchUps.confirmed(subscriberId),
+    // What an earlier run left due or unfinished is picked up as soon as we listen.
+    onListen: () => catchUps.start(),
   });
   try {
     try {
@@ -66,7 +87,7 @@ export async function run({ values, io }: CommandContext): Promise<number> {
         `warning: listening on ${host}; in production listen on 127.0.0.1 behind a reverse proxy with TLS\n`,
       );
     io.stderr.write(
-      `Serving ${path.relative(io.cwd, root) || '.'} at ${listening}; confirmation mails go to ${transport.description} (Ctrl-C to stop)\n`,
+      `Serving ${path.relative(io.cwd, root) || '.'} at ${listening}; confirmation mails go to ${transport.description}, catch-ups to ${catchUpTransport.description} (Ctrl-C to stop)\n`,
     );
     const { signal } = io;
     await new Promise<void>((resolve) => {
@@ -76,6 +97,10 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     return 0;
   } finally {
     await app.close();
+    // After the requests: a confirmation in flight has scheduled its catch-up, and
+    // the catch-up being sent is finished and recorded before the store closes.
+    await catchUps.close();
+    await catchUpTransport.close();
     await transport.close();
     await store.close();
   }

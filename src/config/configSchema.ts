@@ -161,6 +161,13 @@ export const configShape = z.strictObject({
        * email would pass Gmail's clip); older ones are dated headlines.
        */
       inFull: z.number().int().min(0).max(50).default(3),
+      /**
+       * How long `serve` leaves a catch-up it began sending to the process
+       * that began it, before another takes it as left by a crash. Sending
+       * one takes seconds; several `serve` processes on one PostgreSQL never
+       * take over a catch-up another live one is sending within this time.
+       */
+      leaseSeconds: z.number().int().min(1).max(86_400).default(120),
     })
     .prefault({}),
   /**

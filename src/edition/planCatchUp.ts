@@ -1,6 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import type { BaseStory, Story, Update } from '../content/Story.js';
-import { catchUpWords } from './catchUpWords.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 import type { Edition } from './Edition.js';
 import { firstSentence } from './firstSentence.js';
 import { headlineInEffect } from './headlineInEffect.js';
@@ -28,7 +28,7 @@ export interface CatchUp {
 /** The id a catch-up goes by in logs and Message-IDs; it has no archive folder. */
 export const catchUpEditionId = 'catch-up';
 
-type CatchUpConfig = Pick<Config, 'subjectPrefix' | 'locale'>;
+type CatchUpConfig = Pick<Config, 'subjectPrefix' | 'locale' | 'labels'>;
 
 /**
  * What a reader confirmed at `confirmedAt` is sent to catch up. An edition
@@ -61,7 +61,9 @@ export function planCatchUp(
     firstSentence(story.base.body, config.locale);
   return {
     headline,
-    subject: oneLine(`${config.subjectPrefix}${catchUpWords.subject(headline)}`),
+    subject: oneLine(
+      `${config.subjectPrefix}${wordsFor(config.locale, config.labels).get('catchUpSubject', { headline })}`,
+    ),
     preheader: oneLine(preheader),
     updates: [...held].reverse(),
     base: story.base,

@@ -4,7 +4,7 @@ import { confirmSubscriber } from '../store/confirmSubscriber.js';
 import { findConfirmation } from '../store/findConfirmation.js';
 import { hashConfirmationToken } from './confirmationToken.js';
 import type { ServeContext } from './ServeContext.js';
-import { actionForm, backToStory, servePage } from './servePages.js';
+import { actionForm, backToStory, say, servePage } from './servePages.js';
 import { consentFor } from './signUp.js';
 import { tokenFrom } from './tokenFrom.js';
 
@@ -20,17 +20,15 @@ export function confirmRoutes(
 ): void {
   const { config } = context;
   const html = 'text/html; charset=utf-8';
+  const { publication } = config;
   const badLink = () =>
-    servePage(config, 'This confirmation link does not work', [
-      h(
-        'p.problem',
-        'Unexpected link that is unknown, expired (links work for 7 days) or cut short, expected the whole link from the confirmation message. Subscribe again to get a new one.',
-      ),
+    servePage(config, say(config, 'badConfirmLinkTitle'), [
+      h('p.problem', say(config, 'badConfirmLink')),
       backToStory(config),
     ]);
   const subscribed = () =>
-    servePage(config, 'You are subscribed', [
-      h('p', `Thank you. ${config.publication} will mail you each update of this story.`),
+    servePage(config, say(config, 'subscribedTitle'), [
+      h('p', say(config, 'subscribed', { publication })),
       backToStory(config),
     ]);
 
@@ -43,10 +41,10 @@ export function confirmRoutes(
     return reply
       .type(html)
       .send(
-        servePage(config, 'Confirm your subscription', [
-          h('p', `Press Confirm to receive ${config.publication} by email.`),
+        servePage(config, say(config, 'confirmTitle'), [
+          h('p', say(config, 'confirmPrompt', { publication })),
           h('p', config.serve.consent),
-          actionForm('confirm', { token: token ?? '' }, 'Confirm'),
+          actionForm('confirm', { token: token ?? '' }, say(config, 'confirmButton')),
         ]),
       );
   });

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { Config } from '../config/configSchema.js';
 import type { RawMessage } from '../deliver/rawMessage.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 
 // Composes only: the transport from the environment sends (and DKIM-signs) it.
 const composer = nodemailer.createTransport({
@@ -26,24 +27,16 @@ export async function confirmationMail(
 ): Promise<RawMessage> {
   const domain = (addressparser(config.from, { flatten: true })[0]?.address ?? '').split('@')[1];
   const messageId = `<confirm.${now.getTime()}.${randomBytes(8).toString('hex')}@${domain || 'storyline.invalid'}>`;
-  const subject = `Confirm your subscription to ${config.publication}`;
-  const text = [
-    `Someone, hopefully you, asked to receive ${config.publication} by email at this address.`,
-    '',
-    'To confirm, open this link and press Confirm:',
-    '',
-    link,
-    '',
-    'The link works for 7 days. If you did not ask, ignore this message: you will not be mailed again.',
-    '',
-  ].join('\n');
+  const words = wordsFor(config.locale, config.labels);
+  const { publication } = config;
+  const subject = words.get('confirmMailSubject', { publication });
+  const intro = words.get('confirmMailIntro', { publication });
+  const expiry = words.get('confirmMailExpiry');
+  const text = [intro, '', words.get('confirmMailOpenLink'), '', link, '', expiry, ''].join('\n');
   const html = toHtml(
     h('html', [
       h('body', { style: 'font:16px/1.5 Helvetica,Arial,sans-serif;color:#1f2328' }, [
-        h(
-          'p',
-          `Someone, hopefully you, asked to receive ${config.publication} by email at this address.`,
-        ),
+        h('p', intro),
         h('p', [
           h(
             'a',
@@ -52,14 +45,10 @@ export async function confirmationMail(
               style:
                 'display:inline-block;background:#a4312a;color:#fff;padding:12px 20px;border-radius:3px;text-decoration:none;font-weight:700',
             },
-            'Confirm my subscription',
+            words.get('confirmMailButton'),
           ),
         ]),
-        h(
-          'p',
-          { style: 'color:#6b645a;font-size:13px' },
-          'The link works for 7 days. If you did not ask, ignore this message: you will not be mailed again.',
-        ),
+        h('p', { style: 'color:#6b645a;font-size:13px' }, expiry),
       ]),
     ]),
   );

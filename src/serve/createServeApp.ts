@@ -15,7 +15,7 @@ import { confirmRoutes } from './confirmRoutes.js';
 import { originCheck } from './originCheck.js';
 import { requestLog } from './requestLog.js';
 import type { ServeContext } from './ServeContext.js';
-import { backToStory, servePage } from './servePages.js';
+import { backToStory, say, servePage } from './servePages.js';
 import { subscribeRoutes } from './subscribeRoutes.js';
 import { unsubscribeRoutes } from './unsubscribeRoutes.js';
 import { type WebhookRoutesOptions, webhookRoutes } from './webhookRoutes.js';
@@ -152,14 +152,13 @@ export async function createServeApp(options: ServeAppOptions): Promise<ServeApp
       .code(status)
       .type('text/html; charset=utf-8')
       .send(
-        servePage(config, status === 429 ? 'Too many requests' : 'Something went wrong', [
+        servePage(config, say(config, status === 429 ? 'tooManyRequestsTitle' : 'errorTitle'), [
           h(
             'p.problem',
-            status === 429
-              ? 'Unexpected number of requests from your address, expected fewer; wait a minute and try again.'
-              : status < 500
-                ? 'Unexpected request, expected one made by the form or a link in our messages.'
-                : 'The service could not answer; try again in a minute.',
+            say(
+              config,
+              status === 429 ? 'tooManyRequests' : status < 500 ? 'badRequest' : 'serverError',
+            ),
           ),
           backToStory(config),
         ]),
@@ -169,7 +168,7 @@ export async function createServeApp(options: ServeAppOptions): Promise<ServeApp
     reply
       .code(404)
       .type('text/html; charset=utf-8')
-      .send(servePage(config, 'Not found', [backToStory(config)])),
+      .send(servePage(config, say(config, 'notFoundTitle'), [backToStory(config)])),
   );
 
   fastify.get('/healthz', { config: { rateLimit: false } }, async (_request, reply) => {

@@ -4,6 +4,10 @@ import { h } from 'hastscript';
 import { styles } from '../archive/storyPage.js';
 import { subscribeFormStyles } from '../archive/subscribeForm.js';
 import type { Config } from '../config/configSchema.js';
+import type { MessageKey } from '../i18n/catalogs/en.js';
+import { textDirection } from '../i18n/textDirection.js';
+import type { MessageValues } from '../i18n/Words.js';
+import { wordsFor } from '../i18n/wordsFor.js';
 
 /**
  * The service's own pages, in the archive's look: a headline, a few
@@ -19,7 +23,7 @@ export function servePage(
     type: 'root',
     children: [
       { type: 'doctype' },
-      h('html', { lang: config.locale }, [
+      h('html', { lang: config.locale, dir: textDirection(config.locale) }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
           h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
@@ -54,7 +58,15 @@ export function actionForm(
 
 /** A paragraph linking back to the story. */
 export function backToStory(config: Config): ElementContent {
-  return h('p.back', h('a', { href: config.siteUrl }, `Back to ${config.publication}`));
+  return h(
+    'p.back',
+    h('a', { href: config.siteUrl }, say(config, 'backTo', { publication: config.publication })),
+  );
+}
+
+/** A word of the service's pages and mails, in the config's locale (catalog, then labels). */
+export function say(config: Config, key: MessageKey, values?: MessageValues): string {
+  return wordsFor(config.locale, config.labels).get(key, values);
 }
 
 const pageStyles = `

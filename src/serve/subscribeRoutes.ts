@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'hastscript';
 import { subscribeForm } from '../archive/subscribeForm.js';
 import type { ServeContext } from './ServeContext.js';
-import { backToStory, servePage } from './servePages.js';
+import { backToStory, say, servePage } from './servePages.js';
 import { signUp } from './signUp.js';
 
 /**
@@ -52,13 +52,13 @@ export function subscribeRoutes(
     });
     const json = request.headers['content-type']?.startsWith('application/json');
     if (result.kind === 'invalid-address') {
-      const message = `Unexpected ${result.problem}, expected an address such as reader@example.org`;
+      const message = say(config, 'badAddress', { problem: result.problem });
       if (json) return reply.code(400).send({ ok: false, error: message });
       return reply
         .code(400)
         .type('text/html; charset=utf-8')
         .send(
-          servePage(config, 'That address does not look right', [
+          servePage(config, say(config, 'badAddressTitle'), [
             h('p.problem', message),
             subscribeForm(
               { ...config, serve: { ...config.serve, publicUrl: context.publicUrl() } },
@@ -68,11 +68,12 @@ export function subscribeRoutes(
           ]),
         );
     }
-    const message =
-      'If this address can subscribe, a message with a confirmation link is on its way. Open it and press Confirm; until then you will get nothing else.';
+    const message = say(config, 'checkInbox');
     if (json) return reply.send({ ok: true, message });
     return reply
       .type('text/html; charset=utf-8')
-      .send(servePage(config, 'Check your inbox', [h('p', message), backToStory(config)]));
+      .send(
+        servePage(config, say(config, 'checkInboxTitle'), [h('p', message), backToStory(config)]),
+      );
   });
 }

@@ -5,7 +5,7 @@ import { escapeXml } from '../render/escapeXml.js';
 import { resubscribeSubscriber } from '../store/resubscribeSubscriber.js';
 import { unsubscribe } from '../usecases/unsubscribe.js';
 import type { ServeContext } from './ServeContext.js';
-import { actionForm, backToStory, servePage } from './servePages.js';
+import { actionForm, backToStory, say, servePage } from './servePages.js';
 import { tokenFrom } from './tokenFrom.js';
 
 /**
@@ -21,21 +21,19 @@ const tokenSlot = 'storyline-token-slot';
 export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): void {
   const { config } = context;
   const html = 'text/html; charset=utf-8';
+  const { publication } = config;
   const badToken = () =>
-    servePage(config, 'This unsubscribe link does not work', [
-      h(
-        'p.problem',
-        'Unexpected link that does not verify (changed, cut short, or made for another list), expected the whole link from one of our messages. Use the unsubscribe link at the bottom of the latest message, or reply to it and we will take you off the list.',
-      ),
+    servePage(config, say(config, 'badUnsubscribeLinkTitle'), [
+      h('p.problem', say(config, 'badUnsubscribeLink')),
       backToStory(config),
     ]);
 
   // Rendered once: one-click POSTs come by the thousand, and only the token differs.
   let unsubscribed: string | undefined;
   const unsubscribedPage = () => {
-    unsubscribed ??= servePage(config, 'You are unsubscribed', [
-      h('p', `${config.publication} will not mail you again. Changed your mind?`),
-      actionForm('resubscribe', { token: tokenSlot }, 'Resubscribe'),
+    unsubscribed ??= servePage(config, say(config, 'unsubscribedTitle'), [
+      h('p', say(config, 'unsubscribed', { publication })),
+      actionForm('resubscribe', { token: tokenSlot }, say(config, 'resubscribeButton')),
       backToStory(config),
     ]);
     return unsubscribed;
@@ -49,9 +47,9 @@ export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): 
     return reply
       .type(html)
       .send(
-        servePage(config, `Unsubscribe from ${config.publication}?`, [
-          h('p', 'Press Unsubscribe and no later update will be mailed to you.'),
-          actionForm(action, {}, 'Unsubscribe'),
+        servePage(config, say(config, 'unsubscribeTitle', { publication }), [
+          h('p', say(config, 'unsubscribePrompt')),
+          actionForm(action, {}, say(config, 'unsubscribe')),
           backToStory(config),
         ]),
       );
@@ -90,8 +88,8 @@ export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): 
       return reply
         .type(html)
         .send(
-          servePage(config, 'Subscribe again', [
-            h('p', 'Use the form on the story’s page to subscribe again.'),
+          servePage(config, say(config, 'subscribeAgainTitle'), [
+            h('p', say(config, 'subscribeAgain')),
             backToStory(config),
           ]),
         );
@@ -102,8 +100,8 @@ export function unsubscribeRoutes(app: FastifyInstance, context: ServeContext): 
     return reply
       .type(html)
       .send(
-        servePage(config, 'You are subscribed again', [
-          h('p', `Welcome back. ${config.publication} will mail you each update of this story.`),
+        servePage(config, say(config, 'resubscribedTitle'), [
+          h('p', say(config, 'resubscribed', { publication })),
           backToStory(config),
         ]),
       );

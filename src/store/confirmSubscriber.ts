@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { addressHash } from '../ledger/addressHash.js';
 import { secretId } from '../ledger/secretId.js';
 import type { Database } from './Database.js';
 import type { Store } from './Store.js';
+import { scheduleCatchUp } from './scheduleCatchUp.js';
 
 export interface ConfirmInput {
   /** SHA-256 of the token from the link (`hashConfirmationToken`). */
@@ -65,7 +66,7 @@ export async function confirmSubscriber(store: Store, input: ConfirmInput): Prom
  * Resubscribe button. A bounced or complained subscriber stays so.
  */
 export async function activateSubscriber(
-  trx: Transaction<Database> | Kysely<Database>,
+  trx: Transaction<Database>,
   subscriberId: number,
   input: { now: Date; secret: string; consent: string },
 ): Promise<'activated' | 'already' | 'refused'> {
@@ -80,7 +81,10 @@ export async function activateSubscriber(
   if (row.status !== 'pending' && row.status !== 'unsubscribed') return 'refused';
   const updated = await trx
     .updateTable('subscribers')
-    .set({ status: 'active', confirmed_at: row.confirmed_at ?? at, changed_at: at })
+    // This confirmation's time, not the first one's: an edition mails readers
+    // confirmed by its start, and the catch-up holds editions started before
+    // `confirmed_at`, so a reader back while an edition sends gets its update once.
+    .set({ status: 'active', confirmed_at: at, changed_at: at })
     .where('id', '=', subscriberId)
     .where('status', '=', row.status)
     .returning('id')
@@ -103,8 +107,7 @@ export async function activateSubscriber(
     .where('key', '=', secretId(input.secret))
     .where('reason', '=', 'unsubscribed')
     .execute();
-  // CATCH-UP: the catch-up edition is scheduled here, in this same
-  // transaction, so a confirmation and its catch-up commit together:
-  //   await scheduleCatchUp(trx, subscriberId, at);
+  // In this same transaction, so a confirmation and its catch-up commit together.
+  await scheduleCatchUp(trx, subscriberId, at);
   return 'activated';
 }

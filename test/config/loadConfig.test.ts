@@ -18,7 +18,7 @@ describe('storyline.config.json', () => {
       locale: 'en-US',
       timeZone: 'UTC',
       send: { rate: 10, concurrency: 5, retries: 3, retryDelay: 2 },
-      catchUp: { inFull: 3 },
+      catchUp: { inFull: 3, leaseSeconds: 120 },
     });
   });
 

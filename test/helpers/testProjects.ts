@@ -29,7 +29,7 @@ export const slowPaths: readonly string[] = [
  * (non-type) import of `node:child_process`.
  */
 const startsSomething =
-  /\b(?:runCli|spawnSend|runWorkflowSteps|launchBrowser|startSmtpSink|createBounceSmtpServer|startPostgresCluster|usePostgresDatabases)\(|^import (?!type )[^;]*from 'node:child_process'/m;
+  /\b(?:runCli|spawnSend|spawnServe|runWorkflowSteps|launchBrowser|startSmtpSink|createBounceSmtpServer|startPostgresCluster|usePostgresDatabases)\(|^import (?!type )[^;]*from 'node:child_process'/m;
 
 export function isSlowTestFile(relativePath: string, source: string): boolean {
   const file = relativePath.split(path.sep).join('/');
