@@ -259,7 +259,7 @@ export const commandTable: readonly CommandSpec[] = [
     args: '<list | import PATH>',
     positionals: { min: 1, max: 2 },
     summary:
-      'list: the latest bounces and complaints (from the store and archive/bounces.jsonl), newest first; import PATH: a Maildir, mbox or folder of .eml bounces through the policy',
+      'the latest bounces and complaints, newest first (list: from the store and archive/bounces.jsonl), or a Maildir, mbox or folder of .eml bounce reports applied (import PATH)',
     options: {
       edition: {
         type: 'string',
