@@ -237,6 +237,16 @@ export const commandTable: readonly CommandSpec[] = [
         value: 'HOST',
         description: 'address to listen on (default: 127.0.0.1; behind a reverse proxy keep it so)',
       },
+      'smtp-port': {
+        type: 'string',
+        value: 'N',
+        description: 'also take bounces for bounces.domain by SMTP on this port (e.g. 25)',
+      },
+      'smtp-host': {
+        type: 'string',
+        value: 'HOST',
+        description: 'address the SMTP port listens on (default: --host)',
+      },
     },
     // Fastify stops taking requests and finishes those in flight.
     interrupt: {
@@ -246,16 +256,20 @@ export const commandTable: readonly CommandSpec[] = [
   },
   {
     name: 'bounces',
-    args: '<list>',
+    args: '<list | import PATH>',
     positionals: { min: 1, max: 2 },
     summary:
-      'the latest bounces and complaints (from the store and archive/bounces.jsonl), newest first',
+      'the latest bounces and complaints, newest first (list: from the store and archive/bounces.jsonl), or a Maildir, mbox or folder of .eml bounce reports applied (import PATH)',
     options: {
-      edition: { type: 'string', value: 'ID', description: 'only those about this edition' },
+      edition: {
+        type: 'string',
+        value: 'ID',
+        description: 'list: only those about this edition',
+      },
       'show-addresses': {
         type: 'boolean',
         description:
-          'show the store’s addresses instead of their hashes (for your terminal, not a log)',
+          'list: show the store’s addresses instead of their hashes (for your terminal, not a log)',
       },
     },
   },

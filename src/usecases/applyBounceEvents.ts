@@ -79,10 +79,13 @@ const eventKindFor: Record<BounceKind, EventKind> = {
  * one, in `archive/suppressions.jsonl` and `archive/bounces.jsonl`, hashes only.
  */
 export function applyBounceEvents(options: ApplyBounceEventsOptions): ApplyBounceEvents {
+  // Subscribers hashed so far: each batch hashes only those added since (a
+  // burst of DSNs into `serve` is one batch per message).
+  const indexed = { through: 0 };
   return async (events) => {
     const result: AppliedBounces = { applied: 0, duplicates: 0, unmatched: 0 };
     if (events.length === 0) return result;
-    const context = await openContext(options);
+    const context = await openContext(options, indexed);
     const log = options.store ? undefined : await readBounceLog(options.root, context.key);
     const seen = new Set(log?.entries.map((entry) => entry.event));
     const softByHash = new Map<string, Set<string>>();
@@ -202,7 +205,7 @@ function statusChange(kind: BounceKind): {
 }
 
 /** What matching needs, read once per batch. */
-async function openContext(options: ApplyBounceEventsOptions) {
+async function openContext(options: ApplyBounceEventsOptions, indexed: { through: number }) {
   const { root, store, secret } = options;
   const key = secretId(secret);
   const { editions } = (await readLedger(root)).ledger;
@@ -214,7 +217,7 @@ async function openContext(options: ApplyBounceEventsOptions) {
     .filter((edition) => !Number.isNaN(edition.at));
   const lastEditions = editions.slice(-options.config.bounces.soft.of).map((edition) => edition.id);
   // New subscribers since the last batch get their hash, so the lookups below are by index.
-  if (store) await indexAddressHashes(store, secret);
+  if (store) indexed.through = (await indexAddressHashes(store, secret, indexed.through)).through;
   const journals = new Map<string, Map<string, string | undefined>>();
 
   /** The full hash a Message-ID's 16-character prefix stands for, from the edition's journals. */

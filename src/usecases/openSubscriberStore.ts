@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseDatabaseUrl } from '../store/databaseUrl.js';
 import { openStore } from '../store/openStore.js';
 import type { Store } from '../store/Store.js';
@@ -18,4 +19,19 @@ export async function openConfiguredStore(
 ): Promise<Store | undefined> {
   if (!env.STORYLINE_DATABASE_URL?.trim()) return undefined;
   return openSubscriberStore(env, root);
+}
+
+/**
+ * The store the rest of the CLI would use, when there is one: the configured
+ * store, or the embedded default only when its file exists, so commands that
+ * read or report (`status`, `bounces`) find the same store `send --subscribers
+ * db` and `serve` write to, and create no database where there was none.
+ */
+export async function openExistingStore(
+  env: NodeJS.ProcessEnv,
+  root: string,
+): Promise<Store | undefined> {
+  const target = parseDatabaseUrl(env.STORYLINE_DATABASE_URL, root);
+  if (target.engine === 'sqlite' && !existsSync(target.file)) return undefined;
+  return openStore(target);
 }

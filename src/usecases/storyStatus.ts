@@ -6,8 +6,6 @@ import type { EditionRecord } from '../ledger/EditionRecord.js';
 import { loadProject } from '../project/loadProject.js';
 import { countByStatus } from '../store/countByStatus.js';
 import type { SubscriberStatus } from '../store/Database.js';
-import { parseDatabaseUrl } from '../store/databaseUrl.js';
-import { openStore } from '../store/openStore.js';
 import { chooseEdition } from './chooseEdition.js';
 import {
   type BounceCounts,
@@ -17,6 +15,7 @@ import {
   type EditionBounces,
   editionBounces,
 } from './countBounces.js';
+import { openExistingStore } from './openSubscriberStore.js';
 
 /** What to do next, in the order it matters. */
 export type NextStep =
@@ -38,7 +37,7 @@ export type StoryStatus =
       drafts: Update[];
       editions: EditionRecord[];
       next: NextStep;
-      /** Subscribers by status, when a store is configured (`STORYLINE_DATABASE_URL`). */
+      /** Subscribers by status, when there is a store (configured, or the embedded one once it exists). */
       subscribers?: Record<SubscriberStatus, number> | undefined;
       /** Each edition's bounces and complaints with their rates. */
       bounces: Map<string, EditionBounces>;
@@ -87,7 +86,7 @@ export async function storyStatus(
   };
 }
 
-/** Subscribers by status (with a store) and bounces per edition (store and archive log). */
+/** Subscribers by status (with a store, as `openExistingStore` finds it) and bounces per edition (store and archive log). */
 async function storeFigures(
   root: string,
   env: NodeJS.ProcessEnv,
@@ -95,10 +94,8 @@ async function storeFigures(
   subscribers: Record<SubscriberStatus, number> | undefined;
   bounceCounts: Map<string, BounceCounts>;
 }> {
-  const url = env.STORYLINE_DATABASE_URL?.trim() ?? '';
-  if (url === '')
-    return { subscribers: undefined, bounceCounts: await countBounces(root, undefined) };
-  const store = await openStore(parseDatabaseUrl(url, root));
+  const store = await openExistingStore(env, root);
+  if (!store) return { subscribers: undefined, bounceCounts: await countBounces(root, undefined) };
   try {
     return {
       subscribers: await countByStatus(store),

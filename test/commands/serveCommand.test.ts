@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectChild } from '../helpers/captureIo.js';
 import { sampleFixture } from '../helpers/fixture.js';
@@ -74,5 +76,30 @@ describe('storyline serve', () => {
     const result = await runCli(['serve', '--port', 'x'], { cwd: await sampleFixture() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--port takes a number');
+  });
+
+  it('exits 2 on --smtp-port without bounces.domain, saying what to set', async () => {
+    const result = await runCli(['serve', '--port', '0', '--smtp-port', '0'], {
+      cwd: await sampleFixture(),
+      env: { STORYLINE_SECRET: 'serve-command-secret-0123' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unexpected --smtp-port without bounces.domain');
+  });
+
+  it('exits 2 naming the variable when a configured webhook provider has no secret', async () => {
+    const root = await sampleFixture();
+    const configPath = path.join(root, 'storyline.config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    config.bounces = { webhooks: { mailgun: {} } };
+    await writeFile(configPath, JSON.stringify(config));
+    const result = await runCli(['serve', '--port', '0'], {
+      cwd: root,
+      env: { STORYLINE_SECRET: 'serve-command-secret-0123', STORYLINE_MAILGUN_SIGNING_KEY: '' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'Unexpected bounces.webhooks.mailgun without STORYLINE_MAILGUN_SIGNING_KEY',
+    );
   });
 });
