@@ -61,6 +61,8 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   // Catch-ups go as an edition's messages do: the same relay, their own outbox folder.
   const catchUpTransport = transportFromEnv(io.env, root, catchUpEditionId);
   const leaseMs = config.catchUp.leaseSeconds * 1000;
+  // Often enough that a row or link left by a crash is taken soon after its lease runs out.
+  const sweepEveryMs = Math.max(1000, Math.min(60_000, leaseMs / 2));
   const catchUps = catchUpRunner({
     root,
     store,
@@ -69,8 +71,7 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     env: io.env,
     now: io.now,
     leaseMs,
-    // Often enough that a row left by a crash is taken soon after its lease runs out.
-    sweepEveryMs: Math.max(1000, Math.min(60_000, leaseMs / 2)),
+    sweepEveryMs,
     log,
   });
   const app = await createServeApp({
@@ -84,6 +85,8 @@ export async function run({ values, io }: CommandContext): Promise<number> {
     log: (line) => io.stdout.write(`${line}\n`),
     ...(anyWebhook ? { webhooks: { ...settings, apply } } : {}),
     onConfirmed: (subscriberId) => catchUps.confirmed(subscriberId),
+    // A confirmation mail is a send in flight like a catch-up: the same lease, the same schedule.
+    confirmationSweep: { leaseMs, everyMs: sweepEveryMs },
     // What an earlier run left due or unfinished is picked up as soon as we listen.
     onListen: () => catchUps.start(),
   });

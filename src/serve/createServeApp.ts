@@ -14,6 +14,7 @@ import type { Store } from '../store/Store.js';
 import { confirmRoutes } from './confirmRoutes.js';
 import { originCheck } from './originCheck.js';
 import { requestLog } from './requestLog.js';
+import { resendUnsentConfirmations } from './resendUnsentConfirmations.js';
 import type { ServeContext } from './ServeContext.js';
 import { backToStory, say, servePage } from './servePages.js';
 import { subscribeRoutes } from './subscribeRoutes.js';
@@ -36,6 +37,12 @@ export interface ServeAppOptions {
   onConfirmed?: (subscriberId: number) => void;
   /** Called once the server listens: where work left from an earlier run (catch-ups) is picked up. */
   onListen?: () => void | Promise<void>;
+  /**
+   * Mail again the confirmation links a killed process claimed but never
+   * sent: once listening, then every `everyMs`; a link belongs to the
+   * process that claimed it for `leaseMs`. Off when not given.
+   */
+  confirmationSweep?: { leaseMs: number; everyMs: number };
   /** Each log line, JSON; standard output by default. */
   log?: (line: string) => void;
   /** Providers' bounce webhooks (`POST /webhooks/<provider>`), with the policy they apply to. */
@@ -202,6 +209,39 @@ export async function createServeApp(options: ServeAppOptions): Promise<ServeApp
         ),
     );
   }
+  const sweepOptions = options.confirmationSweep;
+  const sweepController = new AbortController();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping = false;
+  // One sweep at a time in this process; other processes are kept apart by the store.
+  const sweep = () => {
+    if (!sweepOptions || sweeping || sweepController.signal.aborted) return;
+    sweeping = true;
+    context.track(
+      resendUnsentConfirmations(context, {
+        leaseMs: sweepOptions.leaseMs,
+        signal: sweepController.signal,
+      })
+        .catch((error: unknown) => {
+          // A store gone away or the like: the links stay unsent, for the next sweep.
+          context.log({
+            event: 'confirmation-sweep-error',
+            code: (error as { code?: unknown }).code ?? (error as Error).name ?? 'unknown',
+          });
+        })
+        .finally(() => {
+          sweeping = false;
+        }),
+    );
+  };
+  if (sweepOptions) {
+    fastify.addHook('onListen', async () => {
+      sweep();
+      sweepTimer ??= setInterval(sweep, sweepOptions.everyMs);
+      // The sweep never keeps the process alive on its own.
+      sweepTimer.unref();
+    });
+  }
   if (options.onListen) {
     const onListen = options.onListen;
     fastify.addHook('onListen', async () => {
@@ -216,6 +256,8 @@ export async function createServeApp(options: ServeAppOptions): Promise<ServeApp
     fastify,
     whenIdle,
     async close() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      sweepController.abort();
       await fastify.close();
       await whenIdle();
     },

@@ -1,14 +1,14 @@
 import { asciiDomain, internationalProblem } from '../deliver/validateSubscriberRow.js';
 import { addressHash } from '../ledger/addressHash.js';
 import { readSuppressions } from '../ledger/suppressions.js';
-import { claimConfirmationMail, releaseConfirmationMail } from '../store/claimConfirmationMail.js';
+import { claimConfirmationMail } from '../store/claimConfirmationMail.js';
 import { findSubscriber } from '../store/findSubscriber.js';
 import { findSuppression } from '../store/findSuppression.js';
 import { upsertSubscriber } from '../store/upsertSubscriber.js';
 import { addressProblem } from '../util/addressProblem.js';
 import { normalizeAddress } from '../util/normalizeAddress.js';
-import { confirmationMail } from './confirmationMail.js';
 import { newConfirmationToken } from './confirmationToken.js';
+import { mailConfirmation } from './mailConfirmation.js';
 import type { ServeContext } from './ServeContext.js';
 
 export interface SignUpInput {
@@ -83,22 +83,8 @@ export async function signUp(context: ServeContext, input: SignUpInput): Promise
     validMs: confirmationValidMs,
   });
   if (!claimed) return { kind: 'accepted' };
-  const subscriberId = subscriber.id;
-  const link = new URL('confirm', context.publicUrl());
-  link.searchParams.set('token', token);
   context.track(
-    (async () => {
-      try {
-        await context.transport.send(await confirmationMail(config, address, link.href, now));
-        context.log({ event: 'confirmation-mailed' });
-      } catch (error) {
-        context.log({
-          event: 'confirmation-failed',
-          code: (error as NodeJS.ErrnoException).code ?? 'unknown',
-        });
-        await releaseConfirmationMail(store, subscriberId, hash).catch(() => {});
-      }
-    })(),
+    mailConfirmation(context, { subscriberId: subscriber.id, address, token, hash, now }),
   );
   return { kind: 'accepted' };
 }

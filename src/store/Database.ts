@@ -146,6 +146,8 @@ export interface ConfirmationsTable {
   expires_at: string;
   /** When the link was used: a second press of Confirm says "already". */
   used_at: string | null;
+  /** When the transport accepted its mail (since 0006); null while it may not have gone out. */
+  sent_at: string | null;
 }
 
 /**

@@ -55,10 +55,28 @@ export async function claimConfirmationMail(
         created_at: at,
         expires_at: new Date(claim.now.getTime() + claim.validMs).toISOString(),
         used_at: null,
+        sent_at: null,
       })
       .execute();
     return true;
   });
+}
+
+/**
+ * Records that the transport accepted a link's mail, so no sweep mails it
+ * again. Conditional: a link already replaced (or sent) changes nothing.
+ */
+export async function markConfirmationSent(
+  store: Store,
+  tokenHash: string,
+  now: Date,
+): Promise<void> {
+  await store.db
+    .updateTable('confirmations')
+    .set({ sent_at: now.toISOString() })
+    .where('token_hash', '=', tokenHash)
+    .where('sent_at', 'is', null)
+    .execute();
 }
 
 /**

@@ -4,6 +4,7 @@ import { migration0002SendEventSource } from './migration0002SendEventSource.js'
 import { migration0003CatchUps } from './migration0003CatchUps.js';
 import { migration0004Confirmations } from './migration0004Confirmations.js';
 import { migration0005Bounces } from './migration0005Bounces.js';
+import { migration0006ConfirmationMailSent } from './migration0006ConfirmationMailSent.js';
 import type { Engine } from './Store.js';
 
 /**
@@ -20,6 +21,7 @@ export function storeMigrations(engine: Engine): Record<string, Migration> {
     '0003_catch_ups': migration0003CatchUps(engine),
     '0004_confirmations': migration0004Confirmations(engine),
     '0005_bounces': migration0005Bounces(engine),
+    '0006_confirmation_mail_sent': migration0006ConfirmationMailSent(engine),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   createLegacyUnsubscribeToken,
   createUnsubscribeToken,
 } from '../../src/deliver/unsubscribeToken.js';
+import { hashConfirmationToken } from '../../src/serve/confirmationToken.js';
 import { addSuppression } from '../../src/store/addSuppression.js';
 import { countByStatus } from '../../src/store/countByStatus.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
@@ -77,6 +78,12 @@ describe('storyline serve: sign-up and double opt-in', () => {
     expect(mail).toContain('Content-Type: text/plain');
     expect(mail).toContain('Content-Type: text/html');
     const token = confirmTokenIn(mail);
+    // Recorded as sent once the transport took it, so no sweep mails the reader again.
+    expect(
+      await served.store.db.selectFrom('confirmations').select(['token_hash', 'sent_at']).execute(),
+    ).toEqual([
+      { token_hash: hashConfirmationToken(token), sent_at: served.clock.now.toISOString() },
+    ]);
     expect(mail.replace(/=\r?\n/g, '').replace(/=3D/g, '=')).toContain(
       `${publicUrl}confirm?token=${token}`,
     );

@@ -134,7 +134,12 @@ function catchUpSuite(newTarget: () => Promise<StoreTarget>) {
       await old.destroy();
     }
     const store = await openTracked(target);
-    expect(store.migrated).toEqual(['0003_catch_ups', '0004_confirmations', '0005_bounces']);
+    expect(store.migrated).toEqual([
+      '0003_catch_ups',
+      '0004_confirmations',
+      '0005_bounces',
+      '0006_confirmation_mail_sent',
+    ]);
     const ada = await findSubscriber(store, 'ada@example.org');
     expect(ada).toMatchObject({ name: 'Ada', status: 'active' });
     await store.db.transaction().execute((trx) => scheduleCatchUp(trx, ada?.id ?? -1, later(1)));

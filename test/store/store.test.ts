@@ -97,6 +97,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0003_catch_ups',
       '0004_confirmations',
       '0005_bounces',
+      '0006_confirmation_mail_sent',
     ]);
     // The migrator's own table, outside the typed schema.
     const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(
@@ -108,6 +109,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0003_catch_ups',
       '0004_confirmations',
       '0005_bounces',
+      '0006_confirmation_mail_sent',
     ]);
     expect(await countByStatus(store)).toEqual({
       pending: 0,
@@ -562,6 +564,7 @@ describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () 
         '0003_catch_ups',
         '0004_confirmations',
         '0005_bounces',
+        '0006_confirmation_mail_sent',
       ]);
       const addresses = Array.from({ length: 200 }, (_, index) => `same${index}@example.org`);
       const writes = (store: Store, offset: number) =>
