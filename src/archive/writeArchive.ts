@@ -9,7 +9,8 @@ import { localPathOfUrl } from '../content/localPathOfUrl.js';
 import { publishableType } from '../content/publishableFile.js';
 import type { Story } from '../content/Story.js';
 import { planEditionFromRecord } from '../edition/planEdition.js';
-import { archiveDir, editionDir } from '../ledger/archivePaths.js';
+import { archiveDir, editionDir, editionRecordPath } from '../ledger/archivePaths.js';
+import { recordJson } from '../ledger/currentRecordForm.js';
 import { readLedger } from '../ledger/readLedger.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
 import { renderEdition } from '../render/renderEdition.js';
@@ -48,11 +49,22 @@ export async function writeArchive(
     if (await writeIfChanged(filePath, data)) written.push(path.relative(root, filePath));
   };
 
+  // Records from older versions are rewritten without their list of earlier
+  // updates; the rest of their bytes stay as they were.
+  for (const record of ledger.oldForm)
+    await write(editionRecordPath(root, record.id), recordJson(record));
+
+  // One pass, oldest first: the updates of every edition before a record are
+  // what it showed as earlier (records no longer list them).
+  const earlier = new Set<string>();
   for (const record of ledger.editions) {
     const page = path.join(editionDir(root, record.id), 'index.html');
-    if (existsSync(page) || !template.template) continue;
-    const edition = planEditionFromRecord(story, record, config);
-    if (!edition) continue;
+    const edition =
+      existsSync(page) || !template.template
+        ? undefined
+        : planEditionFromRecord(story, record, earlier, config);
+    for (const id of record.updates) earlier.add(id);
+    if (!edition || !template.template) continue;
     const result = await renderEdition(edition, template.template, config);
     if (!result.ok) {
       files.push(...result.files);
