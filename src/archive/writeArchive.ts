@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
@@ -20,9 +20,10 @@ import { writeIfChanged } from '../util/writeIfChanged.js';
 import { editionPage } from './editionPage.js';
 import { storyFeeds } from './storyFeeds.js';
 import { storyPage } from './storyPage.js';
+import { storyPageCount, storyPageFile } from './storyPageUrl.js';
 
 export interface ArchiveResult {
-  /** Files written, relative to the content root. */
+  /** Files written or removed (pages of the living page no longer needed), relative to the content root. */
   written: string[];
   /** Template problems that kept an edition page from being made. */
   files: VFile[];
@@ -77,10 +78,22 @@ export async function writeArchive(
 
   const inAnEdition = new Set(ledger.editions.flatMap((e) => e.updates));
   const published = story.updates.filter((u) => inAnEdition.has(u.id));
-  await write(
-    path.join(archiveDir(root), 'index.html'),
-    storyPage(story, published, ledger.editions, config),
-  );
+  const pageCount = storyPageCount(published, config);
+  for (let number = 1; number <= pageCount; number++) {
+    await write(
+      path.join(archiveDir(root), storyPageFile(number)),
+      storyPage(story, published, ledger.editions, config, number),
+    );
+  }
+  // A smaller story or a larger `archive.pageSize` leaves fewer pages: no stale page stays.
+  for (const name of await pageFiles(root)) {
+    const number = Number(name.slice(0, -'.html'.length));
+    if (number >= 2 && number <= pageCount) continue;
+    const file = path.join(archiveDir(root), 'page', name);
+    await assertWritableInsideRoot(root, file);
+    await rm(file);
+    written.push(path.relative(root, file));
+  }
   const feeds = storyFeeds(story, published, config);
   await write(path.join(archiveDir(root), 'feed.xml'), feeds.atom);
   await write(path.join(archiveDir(root), 'feed.json'), feeds.json);
@@ -98,6 +111,20 @@ export async function writeArchive(
     await write(path.join(archiveDir(root), asset), await readFile(resolved.realPath));
   }
   return { written, files };
+}
+
+/** The numbered pages `archive/page/` holds (`2.html`…); none when it is missing or a link. */
+async function pageFiles(root: string): Promise<string[]> {
+  const dir = path.join(archiveDir(root), 'page');
+  try {
+    // A link is never followed (reportArchiveLinks reports it).
+    if ((await lstat(dir)).isSymbolicLink()) return [];
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && /^\d+\.html$/.test(e.name)).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /**

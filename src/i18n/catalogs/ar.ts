@@ -39,4 +39,7 @@ export const ar: Catalog<MessageKey> = {
   },
   atomFeed: 'موجز Atom',
   jsonFeed: 'موجز JSON',
+  newerUpdates: 'تحديثات أحدث',
+  olderUpdates: 'تحديثات أقدم',
+  pageOf: 'الصفحة {page} من {count}',
 };

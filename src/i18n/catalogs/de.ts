@@ -29,4 +29,7 @@ export const de: Catalog<MessageKey> = {
   updateCount: { one: '{count} Aktualisierung', other: '{count} Aktualisierungen' },
   atomFeed: 'Atom-Feed',
   jsonFeed: 'JSON-Feed',
+  newerUpdates: 'Neuere Aktualisierungen',
+  olderUpdates: 'Ältere Aktualisierungen',
+  pageOf: 'Seite {page} von {count}',
 };

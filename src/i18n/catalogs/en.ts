@@ -36,6 +36,10 @@ export const en = {
   updateCount: { one: '{count} update', other: '{count} updates' },
   atomFeed: 'Atom feed',
   jsonFeed: 'JSON Feed',
+  /** Links between the living page's pages, newest updates first. */
+  newerUpdates: 'Newer updates',
+  olderUpdates: 'Older updates',
+  pageOf: 'Page {page} of {count}',
 } as const;
 
 export type MessageKey = keyof typeof en;

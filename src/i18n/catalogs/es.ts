@@ -33,4 +33,7 @@ export const es: Catalog<MessageKey> = {
   },
   atomFeed: 'Canal Atom',
   jsonFeed: 'Canal JSON',
+  newerUpdates: 'Actualizaciones más recientes',
+  olderUpdates: 'Actualizaciones más antiguas',
+  pageOf: 'Página {page} de {count}',
 };

@@ -33,4 +33,7 @@ export const fr: Catalog<MessageKey> = {
   },
   atomFeed: 'Flux Atom',
   jsonFeed: 'Flux JSON',
+  newerUpdates: 'Mises à jour plus récentes',
+  olderUpdates: 'Mises à jour plus anciennes',
+  pageOf: 'Page {page} sur {count}',
 };

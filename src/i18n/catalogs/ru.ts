@@ -35,4 +35,7 @@ export const ru: Catalog<MessageKey> = {
   },
   atomFeed: 'Лента Atom',
   jsonFeed: 'Лента JSON',
+  newerUpdates: 'Более новые обновления',
+  olderUpdates: 'Более старые обновления',
+  pageOf: 'Страница {page} из {count}',
 };

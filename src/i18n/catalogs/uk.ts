@@ -35,4 +35,7 @@ export const uk: Catalog<MessageKey> = {
   },
   atomFeed: 'Стрічка Atom',
   jsonFeed: 'Стрічка JSON',
+  newerUpdates: 'Новіші оновлення',
+  olderUpdates: 'Старіші оновлення',
+  pageOf: 'Сторінка {page} з {count}',
 };
