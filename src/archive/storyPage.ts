@@ -25,10 +25,10 @@ import { subscribeForm, subscribeFormStyles } from './subscribeForm.js';
  * Page `pageNumber` (2 and on, `archive/page/<n>.html`) holds the next older
  * updates and the editions that mailed them instead of the story; every page
  * links the next and previous (`rel="next"`, `rel="prev"`), so no page grows
- * with the story. A story that fits on one page has no page links. Links to the archive's own
- * files are relative (it works from disk too); the canonical link and the
- * JSON-LD are absolute under siteUrl. Built as a hast tree, so every text and attribute is
- * escaped by `hast-util-to-html`. Depends only on content and records, so
+ * with the story. A story that fits on one page has no page links. Links to
+ * the archive's own files are relative (it works from disk too); the
+ * canonical link and the JSON-LD are absolute under siteUrl. Built as a hast
+ * tree, so every text and attribute is escaped by `hast-util-to-html`. Depends only on content and records, so
  * publishing twice writes the same bytes. Pure.
  */
 export function storyPage(
