@@ -10,10 +10,12 @@ import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { differs, storyLanguages } from '../render/Language.js';
 import { mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
+import { storyPageUrl } from './storyPageUrl.js';
 
 /**
- * The story's Atom feed and JSON Feed: one entry per published update,
- * newest first, each linking to its place on the living story page, with
+ * The story's Atom feed and JSON Feed: one entry per published update, the
+ * newest `feeds.entries` of them, newest first, each linking to its place on
+ * the living story page (the page of it that holds the update now), with
  * `updated` from the update's own date (so a rerun writes the same bytes)
  * and corrections marked in the title and as a category. Made with the
  * `feed` library; its JSON output is JSON Feed 1.0, so it is lifted to 1.1
@@ -32,10 +34,13 @@ export function storyFeeds(
 ): { atom: string; json: string } {
   const languages = storyLanguages(story.base, config);
   // Newest first, as the entries are: an update's own language where it is not the feed's.
-  const entryLanguages = [...updates].reverse().map((update) => {
-    const own = languages.of(update);
-    return differs(own, languages.publication) ? own.lang : undefined;
-  });
+  const entryLanguages = [...updates]
+    .reverse()
+    .slice(0, config.feeds.entries)
+    .map((update) => {
+      const own = languages.of(update);
+      return differs(own, languages.publication) ? own.lang : undefined;
+    });
   return {
     atom: withXmlLang(
       feedOf(story, updates, config, escapeXml).atom1(),
@@ -74,11 +79,14 @@ function feedOf(
     ...(author ? { author } : {}),
     ...(story.base.image ? { image: absoluteUrl(story.base.image.src, site) } : {}),
   });
-  for (const update of newestFirst) {
+  for (const [index, update] of newestFirst.slice(0, config.feeds.entries).entries()) {
     const label = formatUpdateLabel(update, config).replace(/:$/, '');
-    const link = `${site}#${encodeURIComponent(update.id)}`;
+    // The id never changes; the link follows the update to the page it is on now.
+    const id = `${site}#${encodeURIComponent(update.id)}`;
+    const page = storyPageUrl(site, Math.floor(index / config.archive.pageSize) + 1);
+    const link = `${page}#${encodeURIComponent(update.id)}`;
     feed.addItem({
-      id: link,
+      id,
       title: entryText(update.headline ? `${label}: ${update.headline}` : label),
       link,
       date: new Date(update.date.epochMs),
@@ -86,6 +94,7 @@ function feedOf(
       content: toHtml(
         absoluteFragments(
           mdastToHast(update.body, { siteUrl: site, idPrefix: update.id, words }),
+          page,
           site,
         ),
       ).trim(),

@@ -15,15 +15,20 @@ import { type HastOptions, mdastToHast } from '../render/mdastToHast.js';
 import { absoluteFragments } from './absoluteFragments.js';
 import { jsonLdScript, newsArticle } from './jsonLd.js';
 import { relativeSiteLinks } from './relativeSiteLinks.js';
+import { storyPageCount, storyPageUrl } from './storyPageUrl.js';
 import { subscribeForm, subscribeFormStyles } from './subscribeForm.js';
 
 /**
- * `archive/index.html`, the living story page: the headline in effect, every
- * published update newest first with its label (corrections marked), the
- * base story, and a link to each edition mailed. Links to the archive's own
- * files are relative (it works from disk too); the canonical link and the
- * JSON-LD are absolute under siteUrl. Built as a hast tree, so every text and attribute is
- * escaped by `hast-util-to-html`. Depends only on content and records, so
+ * `archive/index.html`, the living story page: the headline in effect, the
+ * newest `archive.pageSize` published updates newest first with their labels
+ * (corrections marked), the base story, and a link to each edition mailed.
+ * Page `pageNumber` (2 and on, `archive/page/<n>.html`) holds the next older
+ * updates and the editions that mailed them instead of the story; every page
+ * links the next and previous (`rel="next"`, `rel="prev"`), so no page grows
+ * with the story. A story that fits on one page has no page links. Links to
+ * the archive's own files are relative (it works from disk too); the
+ * canonical link and the JSON-LD are absolute under siteUrl. Built as a hast
+ * tree, so every text and attribute is escaped by `hast-util-to-html`. Depends only on content and records, so
  * publishing twice writes the same bytes. Pure.
  */
 export function storyPage(
@@ -31,13 +36,26 @@ export function storyPage(
   updates: readonly Update[],
   editions: readonly EditionRecord[],
   config: Config,
+  pageNumber = 1,
 ): string {
   const { base } = story;
   const site = config.siteUrl;
-  const newestFirst = [...updates].reverse();
+  const size = config.archive.pageSize;
+  const pageCount = storyPageCount(updates, config);
+  const first = pageNumber === 1;
+  const pageUrl = storyPageUrl(site, pageNumber);
+  const prevUrl = pageNumber > 1 ? storyPageUrl(site, pageNumber - 1) : undefined;
+  const nextUrl = pageNumber < pageCount ? storyPageUrl(site, pageNumber + 1) : undefined;
+  const allNewestFirst = [...updates].reverse();
+  const newestFirst = allNewestFirst.slice((pageNumber - 1) * size, pageNumber * size);
   const headline = headlineInEffect(base, updates);
   const editionOf = new Map<string, EditionRecord>();
   for (const record of editions) for (const id of record.updates) editionOf.set(id, record);
+  // One page lists every edition; of several, each lists those that mailed its updates.
+  const listed =
+    pageCount === 1
+      ? editions
+      : [...new Set(newestFirst.flatMap((u) => editionOf.get(u.id) ?? []))].reverse();
   const dayFormat = new Intl.DateTimeFormat(config.locale, {
     dateStyle: 'long',
     timeZone: config.timeZone,
@@ -62,7 +80,7 @@ export function storyPage(
       lines(
         h(
           'h3.label',
-          h('a', { href: `${site}#${encodeURIComponent(update.id)}` }, labelOf(update, config)),
+          h('a', { href: `${pageUrl}#${encodeURIComponent(update.id)}` }, labelOf(update, config)),
         ),
         update.headline
           ? h('p.headline-change', own(languages.of(update)), update.headline)
@@ -85,7 +103,7 @@ export function storyPage(
     );
   });
 
-  const editionItems = [...editions]
+  const editionItems = [...listed]
     .reverse()
     .map((record) =>
       h('li', [
@@ -95,7 +113,7 @@ export function storyPage(
       ]),
     );
 
-  const newest = newestFirst[0];
+  const newest = allNewestFirst[0];
   const meta = [
     newest ? words.get('updatedOn', { date: formatUpdateDate(newest, config) }) : '',
     words.get('firstPublished', { date: dayFormat.format(base.published.epochMs) }),
@@ -104,14 +122,35 @@ export function storyPage(
     .filter(Boolean)
     .join(' · ');
 
+  const pageWords = words.get('pageOf', { page: pageNumber, count: pageCount });
+  const pageLinks =
+    pageCount > 1
+      ? h('nav.pages', [
+          ...(prevUrl
+            ? [h('a', { href: prevUrl, rel: 'prev' }, words.get('newerUpdates')), ' · ']
+            : []),
+          h('span', pageWords),
+          ...(nextUrl
+            ? [' · ', h('a', { href: nextUrl, rel: 'next' }, words.get('olderUpdates'))]
+            : []),
+        ])
+      : undefined;
+
   const head = h(
     'head',
     lines(
       h('meta', { charSet: 'utf-8' }),
       h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
-      h('title', `${headline} · ${config.publication}`),
+      h(
+        'title',
+        first
+          ? `${headline} · ${config.publication}`
+          : `${headline} · ${pageWords} · ${config.publication}`,
+      ),
       base.dek ? h('meta', { name: 'description', content: base.dek }) : undefined,
-      h('link', { rel: 'canonical', href: site }),
+      h('link', { rel: 'canonical', href: pageUrl }),
+      prevUrl ? h('link', { rel: 'prev', href: prevUrl }) : undefined,
+      nextUrl ? h('link', { rel: 'next', href: nextUrl }) : undefined,
       h('link', {
         rel: 'alternate',
         type: 'application/atom+xml',
@@ -124,14 +163,22 @@ export function storyPage(
         title: config.publication,
         href: feedJson,
       }),
-      jsonLdScript(
-        newsArticle(
-          { headline, description: base.dek, modified: newest?.date, url: site },
-          base,
-          config,
-        ),
+      // The article is the first page; the others are its older updates.
+      first
+        ? jsonLdScript(
+            newsArticle(
+              { headline, description: base.dek, modified: newest?.date, url: site },
+              base,
+              config,
+            ),
+          )
+        : undefined,
+      h(
+        'style',
+        styles +
+          (config.serve.publicUrl ? subscribeFormStyles : '') +
+          (pageCount > 1 ? pageLinkStyles : ''),
       ),
-      h('style', config.serve.publicUrl ? styles + subscribeFormStyles : styles),
     ),
   );
 
@@ -150,16 +197,19 @@ export function storyPage(
       updates.length > 0
         ? h('section.updates', lines(h('h2', words.get('updates')), ...updateArticles))
         : undefined,
-      h(
-        'section.story',
-        lines(
-          h('h2', words.get('theStory')),
-          ...inLanguage(own(languages.story), [
-            ...bodyOf(base.body, { siteUrl: site, idPrefix: 'story', words }),
-            ...(base.byline ? [h('p.byline', base.byline)] : []),
-          ]),
-        ),
-      ),
+      pageLinks,
+      first
+        ? h(
+            'section.story',
+            lines(
+              h('h2', words.get('theStory')),
+              ...inLanguage(own(languages.story), [
+                ...bodyOf(base.body, { siteUrl: site, idPrefix: 'story', words }),
+                ...(base.byline ? [h('p.byline', base.byline)] : []),
+              ]),
+            ),
+          )
+        : undefined,
       subscribeForm(config, site),
       editionItems.length > 0
         ? h(
@@ -193,7 +243,7 @@ export function storyPage(
       { type: 'text', value: '\n' },
     ],
   };
-  return toHtml(relativeSiteLinks(absoluteFragments(page, site), site, site));
+  return toHtml(relativeSiteLinks(absoluteFragments(page, pageUrl, site), pageUrl, site));
 }
 
 /** "Update <bdi>2/10/2014</bdi>:", the date isolated so it reads right in either direction. */
@@ -269,5 +319,13 @@ footer a { color: #6b645a; }
   .dek, blockquote { color: #c9c4bb; }
   a, .update .label a { color: #f2978c; }
   header a, figcaption, .meta, h2, .when, footer, footer a { color: #9d978d; }
+}
+`;
+
+/** The links between pages, only on a living page of several (one page reads as it always did). */
+const pageLinkStyles = `
+.pages { font: 13px/1.4 Helvetica, Arial, sans-serif; color: #6b645a; margin: 0 0 24px; }
+@media (prefers-color-scheme: dark) {
+  .pages { color: #9d978d; }
 }
 `;

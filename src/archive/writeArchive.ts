@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
@@ -9,7 +9,8 @@ import { localPathOfUrl } from '../content/localPathOfUrl.js';
 import { publishableType } from '../content/publishableFile.js';
 import type { Story } from '../content/Story.js';
 import { planEditionFromRecord } from '../edition/planEdition.js';
-import { archiveDir, editionDir } from '../ledger/archivePaths.js';
+import { archiveDir, editionDir, editionRecordPath } from '../ledger/archivePaths.js';
+import { recordJson } from '../ledger/currentRecordForm.js';
 import { readLedger } from '../ledger/readLedger.js';
 import type { TemplateResult } from '../render/loadTemplate.js';
 import { renderEdition } from '../render/renderEdition.js';
@@ -19,9 +20,10 @@ import { writeIfChanged } from '../util/writeIfChanged.js';
 import { editionPage } from './editionPage.js';
 import { storyFeeds } from './storyFeeds.js';
 import { storyPage } from './storyPage.js';
+import { storyPageCount, storyPageFile } from './storyPageUrl.js';
 
 export interface ArchiveResult {
-  /** Files written, relative to the content root. */
+  /** Files written or removed (pages of the living page no longer needed), relative to the content root. */
   written: string[];
   /** Template problems that kept an edition page from being made. */
   files: VFile[];
@@ -48,11 +50,22 @@ export async function writeArchive(
     if (await writeIfChanged(filePath, data)) written.push(path.relative(root, filePath));
   };
 
+  // Records from older versions are rewritten without their list of earlier
+  // updates; the rest of their bytes stay as they were.
+  for (const record of ledger.oldForm)
+    await write(editionRecordPath(root, record.id), recordJson(record));
+
+  // One pass, oldest first: the updates of every edition before a record are
+  // what it showed as earlier (records no longer list them).
+  const earlier = new Set<string>();
   for (const record of ledger.editions) {
     const page = path.join(editionDir(root, record.id), 'index.html');
-    if (existsSync(page) || !template.template) continue;
-    const edition = planEditionFromRecord(story, record, config);
-    if (!edition) continue;
+    const edition =
+      existsSync(page) || !template.template
+        ? undefined
+        : planEditionFromRecord(story, record, earlier, config);
+    for (const id of record.updates) earlier.add(id);
+    if (!edition || !template.template) continue;
     const result = await renderEdition(edition, template.template, config);
     if (!result.ok) {
       files.push(...result.files);
@@ -65,10 +78,22 @@ export async function writeArchive(
 
   const inAnEdition = new Set(ledger.editions.flatMap((e) => e.updates));
   const published = story.updates.filter((u) => inAnEdition.has(u.id));
-  await write(
-    path.join(archiveDir(root), 'index.html'),
-    storyPage(story, published, ledger.editions, config),
-  );
+  const pageCount = storyPageCount(published, config);
+  for (let number = 1; number <= pageCount; number++) {
+    await write(
+      path.join(archiveDir(root), storyPageFile(number)),
+      storyPage(story, published, ledger.editions, config, number),
+    );
+  }
+  // A smaller story or a larger `archive.pageSize` leaves fewer pages: no stale page stays.
+  for (const name of await pageFiles(root)) {
+    const number = Number(name.slice(0, -'.html'.length));
+    if (number >= 2 && number <= pageCount) continue;
+    const file = path.join(archiveDir(root), 'page', name);
+    await assertWritableInsideRoot(root, file);
+    await rm(file);
+    written.push(path.relative(root, file));
+  }
   const feeds = storyFeeds(story, published, config);
   await write(path.join(archiveDir(root), 'feed.xml'), feeds.atom);
   await write(path.join(archiveDir(root), 'feed.json'), feeds.json);
@@ -86,6 +111,20 @@ export async function writeArchive(
     await write(path.join(archiveDir(root), asset), await readFile(resolved.realPath));
   }
   return { written, files };
+}
+
+/** The numbered pages `archive/page/` holds (`2.html`…); none when it is missing or a link. */
+async function pageFiles(root: string): Promise<string[]> {
+  const dir = path.join(archiveDir(root), 'page');
+  try {
+    // A link is never followed (reportArchiveLinks reports it).
+    if ((await lstat(dir)).isSymbolicLink()) return [];
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && /^\d+\.html$/.test(e.name)).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /**

@@ -153,6 +153,23 @@ export const configShape = z.strictObject({
       'yahoo.ios',
       'yahoo.android',
     ]),
+  /** The web archive's living page (`archive/index.html`). */
+  archive: z
+    .strictObject({
+      /**
+       * Updates the living page shows in full, newest first; older ones go to
+       * `archive/page/2.html` and on, as many to a page.
+       */
+      pageSize: z.number().int().min(1).max(1000).default(20),
+    })
+    .prefault({}),
+  /** The Atom and JSON feeds. */
+  feeds: z
+    .strictObject({
+      /** Entries in each feed: the newest updates, as feed readers expect a feed to hold. */
+      entries: z.number().int().min(1).max(1000).default(50),
+    })
+    .prefault({}),
   /** The catch-up email a reader gets on confirming ("the story so far"). */
   catchUp: z
     .strictObject({

@@ -100,16 +100,20 @@ function oneLine(text: string): string {
 
 /**
  * The edition an archive record describes, rebuilt from today's content: its
- * updates as the new ones, the ones it listed as earlier below them. Updates
- * since deleted from the story are left out. Pure.
+ * updates as the new ones, and below them `earlier`, the updates of every
+ * edition before it in the ledger (what was sent when it was planned: an
+ * edition starts only once those before it are complete). Updates since
+ * deleted from the story are left out. Pure.
  */
 export function planEditionFromRecord(
   story: Story,
-  record: { updates: readonly string[]; earlierUpdates: readonly string[] },
+  record: { updates: readonly string[] },
+  earlier: ReadonlySet<string>,
   config: EditionConfig,
 ): Edition | undefined {
-  const fresh = story.updates.filter((u) => record.updates.includes(u.id));
+  const ids = new Set(record.updates);
+  const fresh = story.updates.filter((u) => ids.has(u.id));
   if (fresh.length === 0) return undefined;
-  const earlier = story.updates.filter((u) => record.earlierUpdates.includes(u.id));
-  return makeEdition(story, fresh, earlier, config);
+  const before = story.updates.filter((u) => earlier.has(u.id) && !ids.has(u.id));
+  return makeEdition(story, fresh, before, config);
 }

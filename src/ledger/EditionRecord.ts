@@ -15,9 +15,12 @@ export interface EditionDescription {
   headline: string;
   subject: string;
   preheader: string;
-  /** The updates this edition announced, newest first. */
+  /**
+   * The updates this edition announced, newest first: only these, so a record
+   * stays the same size however long the story gets. The updates it showed
+   * as earlier are every earlier edition's (`earlierUpdatesByEdition`).
+   */
   updates: string[];
-  earlierUpdates: string[];
 }
 
 /**
@@ -65,7 +68,6 @@ export function describeEdition(edition: Edition): EditionDescription {
     subject: edition.subject,
     preheader: edition.preheader,
     updates: edition.newUpdates.map((u) => u.id),
-    earlierUpdates: edition.earlierUpdates.map((u) => u.id),
   };
 }
 

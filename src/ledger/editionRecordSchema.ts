@@ -17,7 +17,12 @@ export const editionDescriptionSchema = z.object({
   subject: z.string(),
   preheader: z.string(),
   updates: z.array(z.string()),
-  earlierUpdates: z.array(z.string()),
+  /**
+   * Every earlier update's id, in records older versions wrote: read (and
+   * ignored: the ledger derives it), never written. `publish` rewrites such a
+   * record without it (`currentRecordForm`).
+   */
+  earlierUpdates: z.array(z.string()).optional(),
 }) satisfies z.ZodType<EditionDescription>;
 
 /**

@@ -16,7 +16,6 @@ export function mergeShardStatuses(statuses: readonly ShardStatus[]): EditionRec
     subject: first.subject,
     preheader: first.preheader,
     updates: first.updates,
-    earlierUpdates: first.earlierUpdates,
     shards: first.of,
     startedAt: statuses.map((s) => s.startedAt).sort()[0] ?? first.startedAt,
     finishedAt: complete

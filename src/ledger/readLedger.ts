@@ -1,6 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import type { VFile } from 'vfile';
 import { archiveDir, editionRecordPath } from './archivePaths.js';
+import { currentRecordForm } from './currentRecordForm.js';
 import type { EditionRecord, ShardStatus } from './EditionRecord.js';
 import { editionRecordSchema } from './editionRecordSchema.js';
 import { listShardStatuses } from './listShardStatuses.js';
@@ -15,6 +16,12 @@ export interface Ledger {
   sent: Set<string>;
   /** An edition that started and did not finish: it is resumed before anything new. */
   inProgress: EditionRecord | undefined;
+  /**
+   * Complete editions whose edition.json is in an older version's form (with
+   * `earlierUpdates`), as they read today: `publish` rewrites them
+   * (`writeArchive`); nothing else writes them.
+   */
+  oldForm: EditionRecord[];
 }
 
 export interface LedgerResult {
@@ -40,24 +47,29 @@ export async function readLedger(root: string): Promise<LedgerResult> {
     names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { ledger: { editions: [], sent: new Set(), inProgress: undefined }, files };
+      return {
+        ledger: { editions: [], sent: new Set(), inProgress: undefined, oldForm: [] },
+        files,
+      };
     }
     throw error;
   }
   const editions: EditionRecord[] = [];
+  const oldForm: EditionRecord[] = [];
   const collect = (file: VFile) => files.push(file);
   for (const id of names.sort()) {
-    const record =
-      (await readRecord(editionRecordPath(root, id), editionRecordSchema, collect)) ??
-      (await fromShards(root, id, collect));
-    if (record) editions.push(record);
+    const read = await readRecord(editionRecordPath(root, id), editionRecordSchema, collect);
+    const record = read ? currentRecordForm(read) : await fromShards(root, id, collect);
+    if (!record) continue;
+    editions.push(record);
+    if (read?.earlierUpdates && record.complete) oldForm.push(record);
   }
   editions.sort(
     (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id),
   );
   const sent = new Set(editions.filter((e) => e.complete).flatMap((e) => e.updates));
   const inProgress = editions.find((e) => !e.complete);
-  return { ledger: { editions, sent, inProgress }, files };
+  return { ledger: { editions, sent, inProgress, oldForm }, files };
 }
 
 /** An edition being sent in shards has no edition.json until all are done: read the shards'. */
@@ -69,7 +81,7 @@ async function fromShards(
   const statuses: ShardStatus[] = [];
   for (const file of await listShardStatuses(root, id)) {
     const status = await readRecord(file.path, shardStatusSchema, collect);
-    if (status) statuses.push(status);
+    if (status) statuses.push(currentRecordForm(status));
   }
   return mergeShardStatuses(statuses);
 }

@@ -2,6 +2,7 @@ import type { VFile } from 'vfile';
 import type { Edition } from '../edition/Edition.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { editionRecordPath, type Shard, shardStatusPath } from './archivePaths.js';
+import { currentRecordForm, recordJson } from './currentRecordForm.js';
 import {
   type DeliveryCounts,
   describeEdition,
@@ -38,7 +39,7 @@ export async function recordDeliveryStart(
     const existing = await readRecord(shardStatusPath(root, id, shard), shardStatusSchema, stopAt);
     // The key is the one the journal was just checked against (or the first).
     const status: ShardStatus = existing
-      ? { ...existing, key }
+      ? { ...currentRecordForm(existing), key }
       : {
           ...describeEdition(edition),
           shard: shard.index,
@@ -56,7 +57,7 @@ export async function recordDeliveryStart(
   const [split] = begun;
   if (split !== undefined) throw splitError(id, split);
   const started: EditionRecord = record
-    ? { ...record, key }
+    ? { ...currentRecordForm(record), key }
     : {
         ...describeEdition(edition),
         shards: 1,
@@ -82,12 +83,12 @@ export async function recordDeliveryEnd(
   if (!shard || shard.count === 1) {
     const path = editionRecordPath(root, id);
     const record = (await readRecord(path, editionRecordSchema, stopAt)) as EditionRecord;
-    await writeJson(path, { ...record, ...outcome });
+    await writeJson(path, { ...currentRecordForm(record), ...outcome });
     return complete;
   }
   const statusPath = shardStatusPath(root, id, shard);
   const status = (await readRecord(statusPath, shardStatusSchema, stopAt)) as ShardStatus;
-  await writeJson(statusPath, { ...status, ...outcome });
+  await writeJson(statusPath, { ...currentRecordForm(status), ...outcome });
   const all: ShardStatus[] = [];
   for (let index = 1; index <= shard.count; index++) {
     const other = await readRecord(
@@ -120,6 +121,6 @@ function splitError(id: string, shards: number): Error {
   );
 }
 
-function writeJson(filePath: string, value: unknown): Promise<void> {
-  return writeFileAtomic(filePath, `${JSON.stringify(value, null, 2)}\n`);
+function writeJson(filePath: string, value: object): Promise<void> {
+  return writeFileAtomic(filePath, recordJson(value));
 }

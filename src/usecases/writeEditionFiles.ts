@@ -35,7 +35,10 @@ export async function writeEditionFiles(
     mjml: Buffer.byteLength(rendered.mjml),
     eml: eml.length,
   };
-  const summary = { ...describeEdition(edition), sizes };
+  // A build shows what the email holds, earlier updates too; the archive's
+  // records leave those out (the ledger derives them).
+  const earlierUpdates = edition.earlierUpdates.map((u) => u.id);
+  const summary = { ...describeEdition(edition), earlierUpdates, sizes };
   const names = ['email.html', 'email.txt', 'email.mjml', 'message.eml', 'edition.json'];
   for (const name of names) await assertWritableInsideRoot(root, path.join(dir, name));
   await writeFileAtomic(path.join(dir, 'email.html'), message.html);

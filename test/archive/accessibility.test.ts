@@ -1,11 +1,15 @@
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storyPage } from '../../src/archive/storyPage.js';
+import { readLedger } from '../../src/ledger/readLedger.js';
 import { editionUrl } from '../../src/render/editionLinks.js';
 import { buildEditions } from '../../src/usecases/buildEditions.js';
 import { browserSkipReason, launchBrowser, serveSiteFromRoot } from '../helpers/browser.js';
 import { type PublishedStory, publishedStory, publishNow } from '../helpers/publish.js';
+import { loadForRender } from '../helpers/render.js';
 
 const skip = browserSkipReason();
 if (skip) console.log(`skipping accessibility tests: ${skip}`);
@@ -84,6 +88,30 @@ describe.skipIf(Boolean(skip))('axe-core on the email and the archive', () => {
       const archive = path.join(story.root, 'archive');
       for (const url of [story.siteUrl, editionUrl(story.siteUrl, first.id)]) {
         expect({ url, found: await violations(url, colorScheme, archive) }).toEqual({
+          url,
+          found: [],
+        });
+      }
+    });
+
+    it(`finds nothing serious or critical on a living page of several pages in ${colorScheme} mode`, async () => {
+      // A copy of the archive with one update to a page, so it has page links.
+      const paged = path.join(story.root, `archive-paged-${colorScheme}`);
+      await cp(path.join(story.root, 'archive'), paged, { recursive: true });
+      const { project, story: content } = await loadForRender(story.root, publishNow);
+      const config = { ...project.config, archive: { pageSize: 1 } };
+      const { ledger } = await readLedger(story.root);
+      const published = content.updates.filter((u) => ledger.sent.has(u.id));
+      await mkdir(path.join(paged, 'page'), { recursive: true });
+      for (const number of [1, 2, 3]) {
+        const file = number === 1 ? 'index.html' : `page/${number}.html`;
+        await writeFile(
+          path.join(paged, file),
+          storyPage(content, published, ledger.editions, config, number),
+        );
+      }
+      for (const url of [story.siteUrl, `${story.siteUrl}page/2.html`]) {
+        expect({ url, found: await violations(url, colorScheme, paged) }).toEqual({
           url,
           found: [],
         });

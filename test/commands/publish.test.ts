@@ -147,8 +147,9 @@ describe('storyline publish', () => {
       complete: true,
       counts: { sent: 8, failed: 0, suppressed: 0, deferred: 0 },
       updates: [secondEdition],
-      earlierUpdates: [firstEdition],
     });
+    // Only the updates it added: the earlier ones come from the ledger.
+    expect(await record(root, secondEdition)).not.toHaveProperty('earlierUpdates');
 
     const archiveAfter = await snapshot(archive);
     for (const file of ['index.html', 'email.txt', 'edition.json', 'deliveries.jsonl'])

@@ -59,7 +59,7 @@ describe('storyline.config.json', () => {
 
   it('reports an unknown field with a did-you-mean', async () => {
     expect(await configProblems('{\n  "timezone": "UTC"\n}\n')).toEqual([
-      'storyline.config.json:2:3: Unexpected field `timezone` in storyline.config.json, expected one of `$schema`, `publication`, `from`, `replyTo`, `siteUrl`, `unsubscribe`, `locale`, `timeZone`, `postalAddress`, `subjectPrefix`, `template`, `earlierUpdates`, `clients`, `catchUp`, `labels`, `send`, `serve`, `bounces`; did you mean `timeZone`? [unknown-field]',
+      'storyline.config.json:2:3: Unexpected field `timezone` in storyline.config.json, expected one of `$schema`, `publication`, `from`, `replyTo`, `siteUrl`, `unsubscribe`, `locale`, `timeZone`, `postalAddress`, `subjectPrefix`, `template`, `earlierUpdates`, `clients`, `archive`, `feeds`, `catchUp`, `labels`, `send`, `serve`, `bounces`; did you mean `timeZone`? [unknown-field]',
     ]);
   });
 

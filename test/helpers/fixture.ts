@@ -69,7 +69,6 @@ export function editionRecordJson(
     headline: 'A headline',
     subject: 'A subject',
     preheader: 'A preheader',
-    earlierUpdates: [],
     shards: 1,
     startedAt: '2014-02-10T12:00:00.000Z',
     finishedAt: record.complete ? '2014-02-10T12:05:00.000Z' : null,

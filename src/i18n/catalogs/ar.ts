@@ -84,4 +84,7 @@ export const ar: Catalog<MessageKey> = {
   errorTitle: 'حدث خطأ ما',
   badRequest: 'طلب غير متوقع؛ المتوقع طلب من النموذج أو من رابط في رسائلنا.',
   serverError: 'تعذّر على الخدمة الرد؛ حاول مجددًا بعد دقيقة.',
+  newerUpdates: 'تحديثات أحدث',
+  olderUpdates: 'تحديثات أقدم',
+  pageOf: 'الصفحة {page} من {count}',
 };

@@ -78,4 +78,7 @@ export const de: Catalog<MessageKey> = {
   badRequest:
     'Unerwartete Anfrage; erwartet wurde eine vom Formular oder von einem Link in unseren Nachrichten.',
   serverError: 'Der Dienst konnte nicht antworten; versuchen Sie es in einer Minute erneut.',
+  newerUpdates: 'Neuere Aktualisierungen',
+  olderUpdates: 'Ältere Aktualisierungen',
+  pageOf: 'Seite {page} von {count}',
 };

@@ -88,6 +88,10 @@ export const en = {
   errorTitle: 'Something went wrong',
   badRequest: 'Unexpected request, expected one made by the form or a link in our messages.',
   serverError: 'The service could not answer; try again in a minute.',
+  /** Links between the living page's pages, newest updates first. */
+  newerUpdates: 'Newer updates',
+  olderUpdates: 'Older updates',
+  pageOf: 'Page {page} of {count}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -81,4 +81,7 @@ export const es: Catalog<MessageKey> = {
   badRequest:
     'Solicitud inesperada; se esperaba una hecha por el formulario o por un enlace de nuestros mensajes.',
   serverError: 'El servicio no pudo responder; inténtalo de nuevo en un minuto.',
+  newerUpdates: 'Actualizaciones más recientes',
+  olderUpdates: 'Actualizaciones más antiguas',
+  pageOf: 'Página {page} de {count}',
 };

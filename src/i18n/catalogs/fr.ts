@@ -80,4 +80,7 @@ export const fr: Catalog<MessageKey> = {
   badRequest:
     'Requête inattendue ; une requête du formulaire ou d’un lien de nos messages était attendue.',
   serverError: 'Le service n’a pas pu répondre ; réessayez dans une minute.',
+  newerUpdates: 'Mises à jour plus récentes',
+  olderUpdates: 'Mises à jour plus anciennes',
+  pageOf: 'Page {page} sur {count}',
 };

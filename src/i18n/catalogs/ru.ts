@@ -80,4 +80,7 @@ export const ru: Catalog<MessageKey> = {
   errorTitle: 'Что-то пошло не так',
   badRequest: 'Неожиданный запрос; ожидался запрос из формы или по ссылке из наших писем.',
   serverError: 'Сервис не смог ответить; попробуйте снова через минуту.',
+  newerUpdates: 'Более новые обновления',
+  olderUpdates: 'Более старые обновления',
+  pageOf: 'Страница {page} из {count}',
 };

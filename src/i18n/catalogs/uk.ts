@@ -80,4 +80,7 @@ export const uk: Catalog<MessageKey> = {
   errorTitle: 'Щось пішло не так',
   badRequest: 'Неочікуваний запит; очікувався запит із форми або за посиланням із наших листів.',
   serverError: 'Сервіс не зміг відповісти; спробуйте знову за хвилину.',
+  newerUpdates: 'Новіші оновлення',
+  olderUpdates: 'Старіші оновлення',
+  pageOf: 'Сторінка {page} з {count}',
 };
