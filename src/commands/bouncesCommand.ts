@@ -2,11 +2,11 @@ import path from 'node:path';
 import { importBounces } from '../bounces/importBounces.js';
 import { MailboxError } from '../bounces/readMailbox.js';
 import type { CommandContext } from '../cli/CommandContext.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { secretFromEnv } from '../deliver/secret.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
 import type { Store } from '../store/Store.js';
 import { applyBounceEvents } from '../usecases/applyBounceEvents.js';
 import { listBounces } from '../usecases/listBounces.js';
@@ -87,12 +87,7 @@ export async function run({ values, positionals, io }: CommandContext): Promise<
 
 /** The store the rest of the CLI uses, if there is one; an unusable URL is a usage error. */
 async function existingStore(env: NodeJS.ProcessEnv, root: string): Promise<Store | undefined> {
-  try {
-    return await openExistingStore(env, root);
-  } catch (error) {
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    throw error;
-  }
+  return databaseUrlAsUsage(openExistingStore(env, root));
 }
 
 /** `bounces import PATH`: every report in the mailbox through the policy, then the counts. */

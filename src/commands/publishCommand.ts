@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import type { Io } from '../cli/Io.js';
-import { UsageError } from '../cli/UsageError.js';
 import { type ProgressReporter, progressReporter } from '../deliver/progressReporter.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
 import { describeDelivery, describeDeliveryEvent } from '../usecases/describeDelivery.js';
 import type { OutputLine } from '../usecases/OutputLine.js';
 import {
@@ -108,9 +107,5 @@ export async function publish(options: PublishCommandOptions): Promise<number> {
 
 export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
-  return publish({ root, io }).catch((error: unknown) => {
-    // An unusable STORYLINE_DATABASE_URL is a usage error, as it is for `send`.
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    throw error;
-  });
+  return databaseUrlAsUsage(publish({ root, io }));
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
 import { parseShard } from '../deliver/parseShard.js';
@@ -7,7 +8,6 @@ import { progressReporter } from '../deliver/progressReporter.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Shard } from '../ledger/archivePaths.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
 import { countDryRun } from '../usecases/countDryRun.js';
 import { deliverEdition } from '../usecases/deliverEdition.js';
 import { describeDelivery, describeDeliveryEvent } from '../usecases/describeDelivery.js';
@@ -154,18 +154,14 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   if (values.to !== undefined && (values['dry-run'] || shard)) {
     throw new UsageError('--to sends one test copy; it does not go with --dry-run or --shard');
   }
-  // An unusable STORYLINE_DATABASE_URL is a usage error, like an unusable flag.
-  return send({
-    root,
-    io,
-    to: typeof values.to === 'string' ? values.to : undefined,
-    dryRun: values['dry-run'] === true,
-    shard,
-    subscribers: subscribersFlag(values.subscribers, io.cwd),
-  }).catch(asUsageError);
-}
-
-function asUsageError(error: unknown): never {
-  if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-  throw error;
+  return databaseUrlAsUsage(
+    send({
+      root,
+      io,
+      to: typeof values.to === 'string' ? values.to : undefined,
+      dryRun: values['dry-run'] === true,
+      shard,
+      subscribers: subscribersFlag(values.subscribers, io.cwd),
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import { UsageError } from '../cli/UsageError.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { secretFromEnv } from '../deliver/secret.js';
@@ -9,8 +10,6 @@ import { catchUpRunner } from '../serve/catchUpRunner.js';
 import { createServeApp } from '../serve/createServeApp.js';
 import { type BounceSmtp, startBounceSmtp } from '../serve/startBounceSmtp.js';
 import { webhookSettings } from '../serve/webhookSettings.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
-import type { Store } from '../store/Store.js';
 import { applyBounceEvents } from '../usecases/applyBounceEvents.js';
 import { openSubscriberStore } from '../usecases/openSubscriberStore.js';
 import { isLoopback } from '../util/isLoopback.js';
@@ -42,13 +41,7 @@ export async function run({ values, io }: CommandContext): Promise<number> {
   if (webhooks.problems.length > 0) throw new UsageError(webhooks.problems.join('\n'));
   const { secret, warning } = secretFromEnv(io.env);
   if (warning) io.stderr.write(`warning: ${warning}\n`);
-  let store: Store;
-  try {
-    store = await openSubscriberStore(io.env, root);
-  } catch (error) {
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    throw error;
-  }
+  const store = await databaseUrlAsUsage(openSubscriberStore(io.env, root));
   const transport = transportFromEnv(io.env, root, 'confirmations');
   const log = (entry: Record<string, unknown>) =>
     io.stdout.write(`${JSON.stringify({ time: io.now().toISOString(), ...entry })}\n`);

@@ -1,23 +1,15 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
-import { UsageError } from '../cli/UsageError.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
 import { storyStatus } from '../usecases/storyStatus.js';
 
 /** `storyline status`: pending updates, the editions sent with their counts, and what to do next. */
 export async function run({ values, io }: CommandContext): Promise<number> {
   const root = path.resolve(io.cwd, typeof values.root === 'string' ? values.root : '.');
   const out = (line = '') => io.stdout.write(`${line}\n`);
-  let status: Awaited<ReturnType<typeof storyStatus>>;
-  try {
-    status = await storyStatus(root, io.now(), io.env);
-  } catch (error) {
-    // An unusable STORYLINE_DATABASE_URL is a usage error, like an unusable flag.
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    throw error;
-  }
+  const status = await databaseUrlAsUsage(storyStatus(root, io.now(), io.env));
   for (const problem of status.problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
   if (status.status === 'no-story') {
     out('No story: run `storyline check` to see why.');

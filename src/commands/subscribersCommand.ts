@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { CommandContext, OptionValues } from '../cli/CommandContext.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import type { Io } from '../cli/Io.js';
 import { UsageError } from '../cli/UsageError.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { type SubscriberStatus, subscriberStatuses } from '../store/Database.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
 import type { Store } from '../store/Store.js';
 import { addSubscriber } from '../usecases/addSubscriber.js';
 import { countSubscribers } from '../usecases/countSubscribers.js';
@@ -38,13 +38,7 @@ export async function run({ values, positionals, io }: CommandContext): Promise<
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'json')
     throw new UsageError('Unexpected --format, expected csv or json');
-  let store: Store;
-  try {
-    store = await openSubscriberStore(io.env, root);
-  } catch (error) {
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    throw error;
-  }
+  const store = await databaseUrlAsUsage(openSubscriberStore(io.env, root));
   try {
     return await runAction(action, arg ?? '', values, { store, root, io, status, format });
   } finally {

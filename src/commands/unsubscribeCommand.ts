@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
+import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import { UsageError } from '../cli/UsageError.js';
 import { secretFromEnv } from '../deliver/secret.js';
-import { DatabaseUrlError } from '../store/databaseUrl.js';
-import type { Store } from '../store/Store.js';
 import { openConfiguredStore } from '../usecases/openSubscriberStore.js';
 import { unsubscribe } from '../usecases/unsubscribe.js';
 
@@ -22,13 +21,7 @@ export async function run({ values, positionals, io }: CommandContext): Promise<
   const who = address !== undefined ? { address } : { token: token ?? '' };
   const { secret, warning } = secretFromEnv(io.env);
   if (warning) io.stderr.write(`warning: ${warning}\n`);
-  let store: Store | undefined;
-  try {
-    store = await openConfiguredStore(io.env, root);
-  } catch (error) {
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    throw error;
-  }
+  const store = await databaseUrlAsUsage(openConfiguredStore(io.env, root));
   let result: Awaited<ReturnType<typeof unsubscribe>>;
   try {
     result = await unsubscribe({ root, who, secret, now: io.now(), store });

@@ -1,9 +1,8 @@
-import { mkdir, type open } from 'node:fs/promises';
 import path from 'node:path';
-import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
-import { openNoFollow } from '../util/openNoFollow.js';
+import { appendJsonLines } from './appendJsonLines.js';
 import { archiveDir } from './archivePaths.js';
 import { type BounceLogEntry, bounceLogSchema } from './bounceLogSchema.js';
+import { readJsonLines } from './readJsonLines.js';
 
 const relativePath = 'archive/bounces.jsonl';
 
@@ -31,38 +30,12 @@ export async function readBounceLog(
 ): Promise<ReadBounceLog> {
   const entries: BounceLogEntry[] = [];
   const warnings: string[] = [];
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await openNoFollow(bounceLogPath(root), 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries, warnings };
-    throw error;
-  }
   let otherKey = 0;
-  try {
-    let line = 0;
-    for await (const text of handle.readLines({ encoding: 'utf8' })) {
-      line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        warnings.push(
-          `${relativePath}:${line}: Unexpected text that is not JSON, expected one JSON object per line; this line is skipped`,
-        );
-        continue;
-      }
-      const result = bounceLogSchema.safeParse(value);
-      if (!result.success) {
-        warnings.push(
-          `${relativePath}:${line}: ${result.error.issues[0]?.message ?? 'Unexpected entry'}; this line is skipped`,
-        );
-      } else if (key !== undefined && result.data.key !== key) otherKey++;
-      else entries.push(result.data);
-    }
-  } finally {
-    await handle.close();
+  for await (const read of readJsonLines(bounceLogPath(root), bounceLogSchema)) {
+    if ('problem' in read) {
+      warnings.push(`${relativePath}:${read.line}: ${read.problem}; this line is skipped`);
+    } else if (key !== undefined && read.entry.key !== key) otherKey++;
+    else entries.push(read.entry);
   }
   if (otherKey > 0) {
     warnings.push(
@@ -82,25 +55,9 @@ export async function appendBounceLog(
   entries: readonly BounceLogEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const filePath = bounceLogPath(root);
-  await assertWritableInsideRoot(root, filePath);
-  await mkdir(path.dirname(filePath), { recursive: true });
-  const handle = await openNoFollow(filePath, 'a+');
-  try {
-    const { size } = await handle.stat();
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    // Only the schema's fields, so nothing else on an entry (an address) reaches the archive.
-    const lines = entries.map(({ event, source, kind, edition, hash, status, at, key }) =>
-      JSON.stringify({ event, source, kind, edition, hash, status, at, key }),
-    );
-    await handle.appendFile(`${prefix}${lines.join('\n')}\n`, 'utf8');
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  // Only the schema's fields, so nothing else on an entry (an address) reaches the archive.
+  const lines = entries.map(({ event, source, kind, edition, hash, status, at, key }) =>
+    JSON.stringify({ event, source, kind, edition, hash, status, at, key }),
+  );
+  await appendJsonLines(root, bounceLogPath(root), lines);
 }

@@ -1,10 +1,10 @@
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
-import { openNoFollow } from '../util/openNoFollow.js';
 import { addressHash } from './addressHash.js';
+import { appendJsonLines } from './appendJsonLines.js';
+import { readJsonLines } from './readJsonLines.js';
 import { secretId } from './secretId.js';
-import { type SuppressionEntry, suppressionSchema } from './suppressionSchema.js';
+import { suppressionSchema } from './suppressionSchema.js';
 
 /** `complained`: a spam complaint (since bounces were applied); older readers refuse it as a damaged line. */
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained';
@@ -47,21 +47,6 @@ export function suppressionFor(
   return { hash: addressHash(email, secret), reason, at: at.toISOString(), key: secretId(secret) };
 }
 
-/** The entry on a line, or why it cannot be used. */
-function readLine(text: string): { entry: SuppressionEntry } | { problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { problem: 'Unexpected text that is not JSON, expected one JSON object per line' };
-  }
-  const result = suppressionSchema.safeParse(value);
-  if (!result.success) {
-    return { problem: result.error.issues[0]?.message ?? 'Unexpected entry' };
-  }
-  return { entry: result.data };
-}
-
 /**
  * The hashes of every suppressed address. A missing file means nobody is
  * suppressed. A damaged line is skipped with a warning instead of stopping
@@ -85,28 +70,13 @@ export async function readSuppressions(
 ): Promise<ReadSuppressions<HashCollector>> {
   const hashes = into;
   const warnings: string[] = [];
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await openNoFollow(suppressionsPath(root), 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { hashes, warnings };
-    throw error;
-  }
   const key = secretId(secret);
   let otherKey = 0;
-  try {
-    let line = 0;
-    for await (const text of handle.readLines({ encoding: 'utf8' })) {
-      line++;
-      if (text.trim() === '') continue;
-      const read = readLine(text);
-      if ('problem' in read) {
-        warnings.push(`${relativePath}:${line}: ${read.problem}; this line is skipped`);
-      } else if (read.entry.key !== undefined && read.entry.key !== key) otherKey++;
-      else hashes.add(read.entry.hash);
-    }
-  } finally {
-    await handle.close();
+  for await (const read of readJsonLines(suppressionsPath(root), suppressionSchema)) {
+    if ('problem' in read) {
+      warnings.push(`${relativePath}:${read.line}: ${read.problem}; this line is skipped`);
+    } else if (read.entry.key !== undefined && read.entry.key !== key) otherKey++;
+    else hashes.add(read.entry.hash);
   }
   if (otherKey > 0) {
     warnings.push(
@@ -124,27 +94,12 @@ export async function readSuppressions(
  */
 export async function appendSuppression(root: string, entry: Suppression): Promise<void> {
   const filePath = suppressionsPath(root);
-  await assertWritableInsideRoot(root, filePath);
-  await mkdir(path.dirname(filePath), { recursive: true });
-  const handle = await openNoFollow(filePath, 'a+');
-  let created = false;
-  try {
-    const { size } = await handle.stat();
-    created = size === 0;
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    const { hash, reason, at, key } = entry;
-    // Only these fields, so nothing else the caller put on the entry (such
-    // as the address) can reach the committed archive.
-    await handle.appendFile(`${prefix}${JSON.stringify({ hash, reason, at, key })}\n`, 'utf8');
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  const { hash, reason, at, key } = entry;
+  // Only these fields, so nothing else the caller put on the entry (such
+  // as the address) can reach the committed archive.
+  const { created } = await appendJsonLines(root, filePath, [
+    JSON.stringify({ hash, reason, at, key }),
+  ]);
   if (created) await syncDirectory(path.dirname(filePath));
 }
 

@@ -1,30 +1,19 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectChild } from '../helpers/captureIo.js';
 import { sampleFixture } from '../helpers/fixture.js';
-import { bin, runCli } from '../helpers/runCli.js';
+import { runCli } from '../helpers/runCli.js';
+import { spawnServe } from '../helpers/spawnServe.js';
 
 describe('storyline serve', () => {
   it('answers /healthz, and on SIGTERM finishes the request in flight and exits 0', async () => {
     const root = await sampleFixture();
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', STORYLINE_SECRET: 'serve-command-secret-0123' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const done = collectChild(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let said = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        said += chunk.toString('utf8');
-        const match = /Serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.on('exit', () => reject(new Error(`serve exited early: ${said}`)));
-    });
+    const { child, url, done } = await spawnServe(
+      root,
+      { STORYLINE_SECRET: 'serve-command-secret-0123' },
+      0,
+    );
     const health = await fetch(`${url}healthz`);
     expect(health.status).toBe(200);
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyUnsubscribeToken } from '../../src/deliver/unsubscribeToken.js';
+import { headersOf, only } from '../helpers/headersOf.js';
 import {
   addressesFoundUnder,
   secret,
@@ -16,24 +17,6 @@ import { type SinkMessage, type SmtpSink, startSmtpSink } from '../helpers/smtpS
 
 const selector = 'storyline2014';
 const dkimDomain = 'example.org';
-
-/** The message's header lines by lowercased name, unfolded. */
-function headersOf(raw: Buffer): Map<string, string[]> {
-  const head = raw.toString('utf8').split('\r\n\r\n', 1)[0] ?? '';
-  const headers = new Map<string, string[]>();
-  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).toLowerCase();
-    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
-  }
-  return headers;
-}
-
-function only(headers: Map<string, string[]>, name: string): string {
-  const values = headers.get(name) ?? [];
-  expect(values, `${name} once`).toHaveLength(1);
-  return values[0] as string;
-}
 
 describe('send to 1,000 subscribers over SMTP', () => {
   let sink: SmtpSink;

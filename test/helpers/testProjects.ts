@@ -25,11 +25,11 @@ export const slowPaths: readonly string[] = [
 
 /**
  * A call of a helper that starts a process (the compiled CLI, a send to be
- * killed, a workflow step, a PostgreSQL cluster), a browser or an SMTP server on loopback, or a
+ * killed, a workflow step, a PostgreSQL cluster, a memory measure), a browser or an SMTP server on loopback, or a
  * (non-type) import of `node:child_process`.
  */
 const startsSomething =
-  /\b(?:runCli|spawnSend|spawnServe|runWorkflowSteps|launchBrowser|startSmtpSink|createBounceSmtpServer|startPostgresCluster|usePostgresDatabases)\(|^import (?!type )[^;]*from 'node:child_process'/m;
+  /\b(?:runCli|spawnSend|spawnServe|measureReadSubscribers|runWorkflowSteps|launchBrowser|startSmtpSink|createBounceSmtpServer|startPostgresCluster|usePostgresDatabases)\(|^import (?!type )[^;]*from 'node:child_process'/m;
 
 export function isSlowTestFile(relativePath: string, source: string): boolean {
   const file = relativePath.split(path.sep).join('/');

@@ -1,5 +1,4 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
@@ -9,23 +8,15 @@ import { createServeApp } from '../../src/serve/createServeApp.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
 import { openStore } from '../../src/store/openStore.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
-import { sampleFixture } from '../helpers/fixture.js';
 import { publishOk } from '../helpers/publish.js';
+import { servableSample } from '../helpers/servableSample.js';
 import { confirmTokenIn } from '../helpers/serveFixture.js';
+import { freePort } from '../helpers/spawnServe.js';
 
 const skip = browserSkipReason();
 if (skip) console.log(skip);
 
 const secret = 'browser-test-secret-0123456789';
-
-/** A free loopback port: the archive must know the service's address before it is published. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 describe.skipIf(skip)('storyline serve in Chromium on a 375 px phone', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -37,18 +28,9 @@ describe.skipIf(skip)('storyline serve in Chromium on a 375 px phone', () => {
   });
 
   it('shows the form on the living page, and readable confirm and unsubscribe pages, without sideways scrolling', async () => {
-    const root = await sampleFixture();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/`;
-    const configPath = path.join(root, 'storyline.config.json');
-    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
-    Object.assign(config, {
-      siteUrl: url,
-      unsubscribe: {},
-      serve: { publicUrl: url },
-      send: { rate: 0 },
-    });
-    await writeFile(configPath, JSON.stringify(config));
+    const root = await servableSample(url);
     await writeFile(path.join(root, 'subscribers.csv'), 'email\nreader@example.org\n');
     await publishOk(root);
 

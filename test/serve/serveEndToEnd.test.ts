@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -10,8 +10,11 @@ import { listCatchUps } from '../../src/store/listCatchUps.js';
 import { openStore } from '../../src/store/openStore.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
-import { sampleFixture, updateMd } from '../helpers/fixture.js';
+import { expectInOrder } from '../helpers/expectInOrder.js';
+import { updateMd } from '../helpers/fixture.js';
+import { headersOf } from '../helpers/headersOf.js';
 import { runCli } from '../helpers/runCli.js';
+import { servableSample } from '../helpers/servableSample.js';
 import { type SinkMessage, type SmtpSink, startSmtpSink } from '../helpers/smtpSink.js';
 import { freePort, spawnServe } from '../helpers/spawnServe.js';
 
@@ -23,30 +26,6 @@ const reader = 'phone.reader@example.org';
 /** Where readers reach serve: behind a TLS proxy, as in production; here Chromium's routing stands in for it. */
 const publicUrl = 'https://news.example.org/brief/';
 const other = 'other.reader@example.org';
-
-/** The message's header lines by lowercased name, unfolded. */
-function headersOf(raw: Buffer): Map<string, string[]> {
-  const head = raw.toString('utf8').split('\r\n\r\n', 1)[0] ?? '';
-  const headers = new Map<string, string[]>();
-  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).toLowerCase();
-    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
-  }
-  return headers;
-}
-
-/** Every marker found in `text`, in the order given, each after the one before. */
-function expectInOrder(text: string, markers: readonly string[]): void {
-  let from = 0;
-  for (const marker of markers) {
-    const at = text.indexOf(marker, from);
-    expect(at, `${marker} after …${text.slice(Math.max(0, from - 60), from)}`).toBeGreaterThan(
-      from - 1,
-    );
-    from = at + marker.length;
-  }
-}
 
 /** The first message to `address` whose subject passes `subject`, waiting for it. */
 async function mailTo(
@@ -78,18 +57,9 @@ describe.skipIf(skip)('storyline serve, end to end in Chromium', () => {
   });
 
   it('signs a reader up from the living page, confirms, mails the story so far, unsubscribes in one press, and the next send leaves them out', async () => {
-    const root = await sampleFixture();
     const port = await freePort();
     const url = publicUrl;
-    const configPath = path.join(root, 'storyline.config.json');
-    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
-    Object.assign(config, {
-      siteUrl: url,
-      unsubscribe: {},
-      serve: { publicUrl: url },
-      send: { rate: 0 },
-    });
-    await writeFile(configPath, JSON.stringify(config));
+    const root = await servableSample(url);
     // A second, earlier update: the catch-up must show them newest first.
     await writeFile(
       path.join(root, 'updates', '2014-02-01-delegations-arrive.md'),

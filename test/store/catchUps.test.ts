@@ -1,26 +1,24 @@
-import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Migrator } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   type ClaimedCatchUp,
   claimNextCatchUp,
   settleCatchUp,
 } from '../../src/store/claimCatchUp.js';
-import type { Database } from '../../src/store/Database.js';
 import type { StoreTarget } from '../../src/store/databaseUrl.js';
 import { eraseSubscriber } from '../../src/store/eraseSubscriber.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
 import { listCatchUps } from '../../src/store/listCatchUps.js';
-import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/Store.js';
 import { scheduleCatchUp } from '../../src/store/scheduleCatchUp.js';
 import { storeMigrationProvider } from '../../src/store/storeMigrations.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
+import { confirmSubscriber } from '../helpers/catchUpFixture.js';
+import { openTracked } from '../helpers/openTracked.js';
+import { openUnmigrated } from '../helpers/openUnmigrated.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 
 const t0 = new Date('2026-03-01T09:00:00.000Z');
@@ -29,25 +27,6 @@ const messageIdFor = ({ id }: { id: number }) => `<catch-up.${id}@example.org>`;
 
 const postgres = findPostgresBin();
 if ('missing' in postgres) console.log(postgres.missing);
-
-/** A subscriber made active at `at`, with its catch-up scheduled in the same transaction, as serve's confirm does. */
-async function confirm(store: Store, address: string, at: Date): Promise<number> {
-  const { id } = await upsertSubscriber(store, {
-    address,
-    status: 'pending',
-    source: 'form',
-    now: at,
-  });
-  await store.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('subscribers')
-      .set({ status: 'active', confirmed_at: at.toISOString(), changed_at: at.toISOString() })
-      .where('id', '=', id)
-      .execute();
-    await scheduleCatchUp(trx, id, at);
-  });
-  return id;
-}
 
 /** Claims until none is left, settling each as sent: one deliverer's loop without the mail. */
 async function claimAll(store: Store, now: Date): Promise<ClaimedCatchUp[]> {
@@ -67,35 +46,11 @@ async function claimAll(store: Store, now: Date): Promise<ClaimedCatchUp[]> {
   }
 }
 
-function openUnmigrated(target: StoreTarget): Kysely<Database> {
-  if (target.engine === 'sqlite') {
-    mkdirSync(path.dirname(target.file), { recursive: true });
-    return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(target.file) }),
-    });
-  }
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: target.connectionString, max: 2 }),
-    }),
-  });
-}
-
 function catchUpSuite(newTarget: () => Promise<StoreTarget>) {
-  const open: Store[] = [];
-  const openTracked = async (target: StoreTarget) => {
-    const store = await openStore(target);
-    open.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((store) => store.close()));
-  });
-
   it('creates catch_ups in an empty database; a confirmation scheduled twice is one due row', async () => {
     const store = await openTracked(await newTarget());
     expect(store.migrated).toContain('0003_catch_ups');
-    const id = await confirm(store, 'ada@example.org', t0);
+    const id = await confirmSubscriber(store, 'ada@example.org', t0);
     const again = await store.db
       .transaction()
       .execute((trx) => scheduleCatchUp(trx, id, t0.toISOString()));
@@ -167,7 +122,7 @@ function catchUpSuite(newTarget: () => Promise<StoreTarget>) {
     const target = await newTarget();
     const a = await openTracked(target);
     const b = await openTracked(target);
-    for (let i = 0; i < 40; i++) await confirm(a, `reader${i}@example.org`, later(i));
+    for (let i = 0; i < 40; i++) await confirmSubscriber(a, `reader${i}@example.org`, later(i));
     const [byA, byB] = await Promise.all([claimAll(a, later(60)), claimAll(b, later(60))]);
     const ids = [...byA, ...byB].map((claim) => claim.id);
     expect(ids).toHaveLength(40);
@@ -179,7 +134,7 @@ function catchUpSuite(newTarget: () => Promise<StoreTarget>) {
 
   it('takes a sending row over only once its lease ran out, with the same Message-ID, and the old claim can no longer settle it', async () => {
     const store = await openTracked(await newTarget());
-    await confirm(store, 'ada@example.org', t0);
+    await confirmSubscriber(store, 'ada@example.org', t0);
     const first = await claimNextCatchUp(store, {
       now: later(1),
       staleBefore: undefined,
@@ -220,8 +175,8 @@ function catchUpSuite(newTarget: () => Promise<StoreTarget>) {
 
   it('erasing a subscriber deletes their catch-ups', async () => {
     const store = await openTracked(await newTarget());
-    await confirm(store, 'ada@example.org', t0);
-    await confirm(store, 'bob@example.org', t0);
+    await confirmSubscriber(store, 'ada@example.org', t0);
+    await confirmSubscriber(store, 'bob@example.org', t0);
     expect(
       await eraseSubscriber(store, 'ada@example.org', {
         secret: 'catch-up-test-secret-0123',

@@ -1,16 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Migrator, sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
 import { addSuppression } from '../../src/store/addSuppression.js';
 import { countActive } from '../../src/store/countActive.js';
 import { countByStatus } from '../../src/store/countByStatus.js';
-import type { Database, SubscriberStatus } from '../../src/store/Database.js';
+import type { SubscriberStatus } from '../../src/store/Database.js';
 import type { StoreTarget } from '../../src/store/databaseUrl.js';
 import { eraseSubscriber } from '../../src/store/eraseSubscriber.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
@@ -25,6 +22,8 @@ import { streamActive } from '../../src/store/streamActive.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { suppressedHashes } from '../../src/store/suppressedHashes.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
+import { openTracked } from '../helpers/openTracked.js';
+import { openUnmigrated } from '../helpers/openUnmigrated.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 
 const secret = 'store-test-secret-0123456789';
@@ -62,33 +61,8 @@ async function insertMany(store: Store, statuses: readonly SubscriberStatus[]): 
       .execute();
 }
 
-/** A connection to the target that runs no migration, to build a database of an earlier version. */
-function openUnmigrated(target: StoreTarget): Kysely<Database> {
-  if (target.engine === 'sqlite') {
-    mkdirSync(path.dirname(target.file), { recursive: true });
-    return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(target.file) }),
-    });
-  }
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: target.connectionString, max: 2 }),
-    }),
-  });
-}
-
 /** The same behaviour asked of both engines. */
 function storeSuite(newTarget: () => Promise<StoreTarget>) {
-  const open: Store[] = [];
-  const openTracked = async (target: StoreTarget) => {
-    const store = await openStore(target);
-    open.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((store) => store.close()));
-  });
-
   it('creates the schema in an empty database and records its version', async () => {
     const store = await openTracked(await newTarget());
     expect(store.migrated).toEqual([
@@ -122,15 +96,18 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
 
   it('runs no migration when opened again, and keeps what it holds', async () => {
     const target = await newTarget();
-    const first = await openTracked(target);
-    await upsertSubscriber(first, {
-      address: 'ada@example.org',
-      status: 'active',
-      source: 'cli',
-      now: t0,
-    });
-    await first.close();
-    open.splice(open.indexOf(first), 1);
+    // Closed here, not when the test ends: the second open must find it closed.
+    const first = await openStore(target);
+    try {
+      await upsertSubscriber(first, {
+        address: 'ada@example.org',
+        status: 'active',
+        source: 'cli',
+        now: t0,
+      });
+    } finally {
+      await first.close();
+    }
     const again = await openTracked(target);
     expect(again.migrated).toEqual([]);
     expect(await migrateStore(again.db, again.engine)).toEqual([]);

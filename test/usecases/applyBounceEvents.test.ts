@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BounceEvent } from '../../src/bounces/BounceEvent.js';
 import { encodeVerpId } from '../../src/bounces/verpId.js';
@@ -9,7 +8,6 @@ import { addressHash } from '../../src/ledger/addressHash.js';
 import { journalPath } from '../../src/ledger/archivePaths.js';
 import { Journal } from '../../src/ledger/Journal.js';
 import { secretId } from '../../src/ledger/secretId.js';
-import type { Database } from '../../src/store/Database.js';
 import type { StoreTarget } from '../../src/store/databaseUrl.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
 import { openStore } from '../../src/store/openStore.js';
@@ -19,6 +17,7 @@ import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
 import { applyBounceEvents } from '../../src/usecases/applyBounceEvents.js';
 import { editionRecordJson, fixture } from '../helpers/fixture.js';
+import { openUnmigrated } from '../helpers/openUnmigrated.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 
 const secret = 'bounce-test-secret-0123456789';
@@ -265,9 +264,7 @@ describe('migration 0005 on SQLite', () => {
   it('takes a version 4 store to bounce events, keeping its subscribers and events', async () => {
     const root = await fixture({});
     const target: StoreTarget = { engine: 'sqlite', file: path.join(root, 'v4.db') };
-    const old = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(target.file) }),
-    });
+    const old = openUnmigrated(target);
     try {
       const migrator = new Migrator({ db: old, provider: storeMigrationProvider('sqlite') });
       expect((await migrator.migrateTo('0004_confirmations')).error).toBeUndefined();

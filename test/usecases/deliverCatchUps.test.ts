@@ -2,14 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyUnsubscribeToken } from '../../src/deliver/unsubscribeToken.js';
 import { claimNextCatchUp } from '../../src/store/claimCatchUp.js';
-import type { StoreTarget } from '../../src/store/databaseUrl.js';
 import { findSubscriber } from '../../src/store/findSubscriber.js';
 import { isSuppressed } from '../../src/store/isSuppressed.js';
 import { listCatchUps } from '../../src/store/listCatchUps.js';
-import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/Store.js';
 import { setStatus } from '../../src/store/setStatus.js';
 import { streamActive } from '../../src/store/streamActive.js';
@@ -23,6 +21,9 @@ import {
   confirmSubscriber,
   editionStarts,
 } from '../helpers/catchUpFixture.js';
+import { expectInOrder } from '../helpers/expectInOrder.js';
+import { headersOf, only } from '../helpers/headersOf.js';
+import { openTracked } from '../helpers/openTracked.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import { type SinkMessage, type SmtpSink, startSmtpSink } from '../helpers/smtpSink.js';
 
@@ -32,43 +33,6 @@ const shifted = (date: Date, ms: number) => new Date(date.getTime() + ms);
 
 const postgres = findPostgresBin();
 if ('missing' in postgres) console.log(postgres.missing);
-
-/** The message's header lines by lowercased name, unfolded. */
-function headersOf(raw: Buffer): Map<string, string[]> {
-  const head = raw.toString('utf8').split('\r\n\r\n', 1)[0] ?? '';
-  const headers = new Map<string, string[]>();
-  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).toLowerCase();
-    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
-  }
-  return headers;
-}
-
-function only(headers: Map<string, string[]>, name: string): string {
-  const values = headers.get(name) ?? [];
-  expect(values, `${name} once`).toHaveLength(1);
-  return values[0] as string;
-}
-
-/** Every marker found in `text`, in the order given, each after the one before. */
-function expectInOrder(text: string, markers: readonly string[]): void {
-  let from = 0;
-  for (const marker of markers) {
-    const at = text.indexOf(marker, from);
-    expect(
-      at,
-      `${marker} after ${text.slice(Math.max(0, from - 40), from)}`,
-    ).toBeGreaterThanOrEqual(from);
-    from = at + marker.length;
-  }
-}
-
-async function openTracked(target: StoreTarget): Promise<Store> {
-  const store = await openStore(target);
-  onTestFinished(() => store.close());
-  return store;
-}
 
 /** The catch-up story in a temporary content root, with its SQLite store. */
 async function storyWithStore(): Promise<{ root: string; store: Store }> {
