@@ -82,10 +82,11 @@ describe('the journal, read line by line', () => {
       import { pathToFileURL } from 'node:url';
       const [modulePath, file, key] = process.argv.slice(1);
       const { Journal } = await import(pathToFileURL(modulePath).href);
-      const used = () => { globalThis.gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
-      const baseline = used();
+      // Array buffers are freed in the background after a collection: let that finish.
+      const used = async () => { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); globalThis.gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+      const baseline = await used();
       const outcomes = Journal.peek(file, key, { chunkBytes: 65536 });
-      const held = used() - baseline;
+      const held = (await used()) - baseline;
       console.log(JSON.stringify({ held, size: outcomes.size }));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, [
