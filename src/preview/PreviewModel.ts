@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import type { Config } from '../config/configSchema.js';
+import { ContentCache } from '../content/ContentCache.js';
 import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
@@ -55,6 +56,8 @@ export class PreviewModel {
   #project: Project | undefined;
   #template: TemplateResult | undefined;
   #views = new Map<string, Promise<EditionView>>();
+  /** Parsed content between saves: a save re-parses only the files it changed. */
+  #content = new ContentCache();
 
   constructor(
     readonly root: string,
@@ -63,6 +66,11 @@ export class PreviewModel {
 
   get version(): number {
     return this.#version;
+  }
+
+  /** The content root as last loaded. */
+  get project(): Project | undefined {
+    return this.#project;
   }
 
   get config(): Config | undefined {
@@ -74,9 +82,12 @@ export class PreviewModel {
     return this.#template?.template?.dir ?? path.join(this.root, 'templates');
   }
 
-  /** Reload content, config and template; every cached render is dropped. */
+  /**
+   * Reload content, config and template; every cached render is dropped.
+   * Content files that did not change keep their parse.
+   */
   async refresh(): Promise<void> {
-    const project = await loadProject(this.root, this.now());
+    const project = await loadProject(this.root, this.now(), { cache: this.#content });
     const template = await loadTemplate(project.root, project.config);
     this.#project = project;
     this.#template = template;
