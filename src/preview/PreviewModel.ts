@@ -57,12 +57,16 @@ export class PreviewModel {
   #template: TemplateResult | undefined;
   #views = new Map<string, Promise<EditionView>>();
   /** Parsed content between saves: a save re-parses only the files it changed. */
-  #content = new ContentCache();
+  #content: ContentCache | undefined;
 
   constructor(
     readonly root: string,
     readonly now: () => Date,
-  ) {}
+    /** `incremental: false` re-parses every file on each refresh, for the benchmark's before. */
+    options: { incremental?: boolean } = {},
+  ) {
+    this.#content = options.incremental === false ? undefined : new ContentCache();
+  }
 
   get version(): number {
     return this.#version;
