@@ -240,7 +240,9 @@ async function scale(browser) {
   process.stdout.write(`bench/preview at scale  ${loadAverage()}\n\n`);
   const rows = [];
   const results = [];
-  for (const count of [1000, 5000]) {
+  for (const count of process.env.Q_COUNTS
+    ? process.env.Q_COUNTS.split(',').map(Number)
+    : [1000, 5000]) {
     const before = await scaleRun(browser, count, false, SCALE_SAVES_BEFORE);
     const after = await scaleRun(browser, count, true, SCALE_SAVES);
     results.push({ count, after });
