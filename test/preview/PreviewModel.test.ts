@@ -169,4 +169,21 @@ describe('PreviewModel: incremental content', () => {
     expect(contentParseCount() - beforeFix).toBe(0);
     expect((await model.view()).ok).toBe(true);
   });
+
+  it('judges a date in the future again as the clock moves on, with the file unchanged', async () => {
+    const root = await fixture({
+      'story.md': storyMd,
+      'updates/2014-02-10-talks.md': updateMd('date: 2014-02-10'),
+      'updates/2014-03-05-talks-again.md': updateMd('date: 2014-03-05'),
+    });
+    let clock = new Date('2014-03-01T12:00:00Z');
+    const model = new PreviewModel(root, () => clock);
+    await model.refresh();
+    expect((await model.view()).problems.join('\n')).toContain('in the future');
+    clock = new Date('2014-03-10T12:00:00Z');
+    await model.refresh();
+    const view = await model.view();
+    expect(view.problems.join('\n')).not.toContain('in the future');
+    expect(view.ok).toBe(true);
+  });
 });
