@@ -1,3 +1,4 @@
+import { type Stats, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
@@ -5,7 +6,8 @@ import { VFile as VFileClass } from 'vfile';
 import { hasErrors } from '../diagnostics/collectProblems.js';
 import { reportProblem } from '../diagnostics/reportProblem.js';
 import { resolveInsideRoot } from '../util/resolveInsideRoot.js';
-import { parseContentFile } from './parseContentFile.js';
+import type { ContentCache, ParsedContent } from './ContentCache.js';
+import { type ParseOptions, parseContentFile } from './parseContentFile.js';
 import { readContentFile } from './readContentFile.js';
 import { reportOutsideRoot } from './reportOutsideRoot.js';
 import type { BaseStory, Story, Update } from './Story.js';
@@ -15,6 +17,11 @@ export interface LoadOptions {
   timeZone: string;
   /** The current time; tests set it to check future dates. */
   now: Date;
+  /**
+   * Files parsed by earlier loads of this root (the preview's): only files
+   * that changed since are read and parsed again.
+   */
+  cache?: ContentCache | undefined;
 }
 
 export interface LoadResult {
@@ -36,37 +43,58 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
   const updatesFolder = await outsideRootFile(root, updatesDir, 'folder');
   const updatePaths = updatesFolder ? [] : await listUpdateFiles(updatesDir);
 
-  const storyFile =
-    (await outsideRootFile(root, storyPath, 'file')) ?? (await readStoryFile(storyPath));
-  const base: BaseStory | undefined =
-    storyFile.messages.length === 0 ? parseContentFile(storyFile, 'story', options) : undefined;
-  if (base) {
-    const { image } = base;
-    reportOutsideRoot(
-      storyFile,
-      root,
-      base.body,
-      image ? { src: image.src, place: base.fieldPositions.image } : undefined,
-    );
+  const { cache } = options;
+  const parseOptions: ParseOptions = { timeZone: options.timeZone, now: options.now };
+  const storyContext = `story ${options.timeZone}`;
+  const storyOutside = await outsideRootFile(root, storyPath, 'file');
+  const storyLoaded: Loaded = storyOutside
+    ? { file: storyOutside }
+    : await loadFile(storyPath, cache, storyContext, () => readStoryFile(storyPath));
+  const storyFile = storyLoaded.file;
+  let base: BaseStory | undefined;
+  if (storyLoaded.hit) {
+    base = storyLoaded.hit.result as BaseStory | undefined;
+  } else {
+    base =
+      storyFile.messages.length === 0
+        ? parseContentFile(storyFile, 'story', parseOptions)
+        : undefined;
+    if (base) {
+      const { image } = base;
+      reportOutsideRoot(
+        storyFile,
+        root,
+        base.body,
+        image ? { src: image.src, place: base.fieldPositions.image } : undefined,
+      );
+    }
+    if (storyLoaded.stats)
+      cache?.store(storyPath, storyLoaded.stats, storyContext, storyFile, base);
   }
 
   const files: VFile[] = [storyFile];
   if (updatesFolder) files.push(updatesFolder);
   const updates: Update[] = [];
   const firstPathOfId = new Map<string, string>();
+  const updateOptions: ParseOptions = { ...parseOptions, published: base?.published };
+  const updateContext = `update ${options.timeZone} ${base?.published.text ?? ''}`;
+  const readUpdate = (filePath: string) =>
+    readContentFile(filePath).catch((error: unknown) => unreadable(filePath, error));
   // Read every file at once (the disk work overlaps), then parse in order.
   // A read that fails becomes a problem on that file right away, so no
   // promise is ever left to reject unobserved while earlier files parse.
-  const reads = updatePaths.map(({ filePath, isMarkdown, isLink }) =>
-    isMarkdown && !isLink
-      ? readContentFile(filePath).catch((error: unknown) => unreadable(filePath, error))
-      : Promise.resolve(new VFileClass({ path: filePath })),
+  const reads = updatePaths.map(
+    ({ filePath, isMarkdown, isLink }): Promise<Loaded> =>
+      isMarkdown && !isLink
+        ? loadFile(filePath, cache, updateContext, () => readUpdate(filePath))
+        : Promise.resolve({ file: new VFileClass({ path: filePath }) }),
   );
   for (const [index, { filePath, isMarkdown, isLink }] of updatePaths.entries()) {
-    const file = await (reads[index] as Promise<VFile>);
+    const loaded = await (reads[index] as Promise<Loaded>);
+    let file = loaded.file;
     if (file.data.vanished) continue;
-    files.push(file);
     if (isLink) {
+      files.push(file);
       // Never followed, even to a file inside the root: one rule that needs
       // no judging of where a link points, and git keeps the file itself.
       reportProblem(
@@ -78,6 +106,7 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
       continue;
     }
     if (!isMarkdown) {
+      files.push(file);
       reportProblem(
         file,
         `Unexpected file \`${path.basename(filePath)}\` in updates/, expected only \`.md\` update files; move it out of updates/`,
@@ -89,26 +118,75 @@ export async function loadStory(root: string, options: LoadOptions): Promise<Loa
     const id = path.basename(filePath, '.md');
     const first = firstPathOfId.get(id);
     if (first) {
+      // A second file with an id is not parsed: only its reading problems
+      // and this one, whatever a cached parse of it held.
+      if (loaded.hit) file = await readUpdate(filePath);
+      if (file.data.vanished) continue;
+      files.push(file);
       reportProblem(
         file,
         `Unexpected second update with id \`${id}\`, expected each file name once; ${path.relative(root, first)} has it too, so rename one`,
         undefined,
         'duplicate-id',
       );
-    } else {
-      firstPathOfId.set(id, filePath);
+      continue;
     }
-    if (file.messages.length > 0) continue;
-    const update = parseContentFile(file, 'update', { ...options, published: base?.published });
-    if (update) reportOutsideRoot(file, root, update.body);
-    // A duplicate is parsed for its own problems but never joins the story.
-    if (update && !first) updates.push(update);
+    files.push(file);
+    firstPathOfId.set(id, filePath);
+    let update: Update | undefined;
+    if (loaded.hit) {
+      update = loaded.hit.result as Update | undefined;
+    } else {
+      update =
+        file.messages.length === 0 ? parseContentFile(file, 'update', updateOptions) : undefined;
+      if (update) reportOutsideRoot(file, root, update.body);
+      if (loaded.stats) cache?.store(filePath, loaded.stats, updateContext, file, update);
+    }
+    if (update) updates.push(update);
   }
+  cache?.retain(new Set([storyPath, ...updatePaths.map((listed) => listed.filePath)]));
 
   updates.sort((a, b) => a.date.epochMs - b.date.epochMs || compareIds(a.id, b.id));
 
   const story = base ? { root: path.resolve(root), base, updates } : undefined;
   return { story, files, failed: hasErrors(files) };
+}
+
+interface Loaded {
+  file: VFile;
+  /** The file's stats when read through a cache, to store its parse under. */
+  stats?: Stats;
+  /** The cached parse, when the file has not changed since it was stored. */
+  hit?: ParsedContent;
+}
+
+/**
+ * `filePath` from `cache` when it has not changed, else `read`. A file that
+ * cannot be stat'ed is read (the reader reports why) and never cached.
+ */
+async function loadFile(
+  filePath: string,
+  cache: ContentCache | undefined,
+  context: string,
+  read: () => Promise<VFile>,
+): Promise<Loaded> {
+  if (!cache) return { file: await read() };
+  let stats: Stats;
+  try {
+    // Synchronous on purpose: thousands of promise stats per save cost
+    // several times what the calls themselves do, and a cached load is the
+    // preview's, a local server with one user.
+    stats = statSync(filePath);
+  } catch {
+    return { file: await read() };
+  }
+  const hit = cache.lookup(filePath, stats, context);
+  if (!hit) return { file: await read(), stats };
+  const file = new VFileClass({ path: filePath, value: hit.value });
+  // Copies: a caller may change a message (\`check --strict\` makes every one fatal).
+  for (const message of hit.messages)
+    file.messages.push(Object.assign(Object.create(Object.getPrototypeOf(message)), message));
+  return { file, stats, hit };
 }
 
 /**
@@ -200,8 +278,9 @@ async function listUpdateFiles(dir: string): Promise<Listed[]> {
     })
     .filter(
       ({ filePath }) =>
-        !path
-          .relative(dir, filePath)
+        // Every listed path starts with `dir`: slicing is path.relative without its cost per file.
+        !filePath
+          .slice(dir.length + 1)
           .split(path.sep)
           .some((p) => p.startsWith('.')),
     )

@@ -28,6 +28,13 @@ export interface ParseOptions {
 /** `YYYY-MM-DD-slug.md`: the slug is lowercase ASCII letters, digits and hyphens. */
 const updateFileName = /^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$/;
 
+let parses = 0;
+
+/** How many content files this process has parsed: tests and benchmarks count re-parsing with it. */
+export function contentParseCount(): number {
+  return parses;
+}
+
 /**
  * Parse one content file held in `file` (already read and decoded) into a
  * base story or an update. Problems go on `file`; the result is `undefined`
@@ -48,6 +55,7 @@ export function parseContentFile(
   kind: 'story' | 'update',
   options: ParseOptions,
 ): BaseStory | Update | undefined {
+  parses++;
   // Input that would crash the parser or the recursive walks after it, or
   // keep them busy for minutes, is refused before it reaches them.
   if (!scanMarkdownLimits(file)) return undefined;

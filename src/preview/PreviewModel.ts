@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import type { Config } from '../config/configSchema.js';
+import { ContentCache } from '../content/ContentCache.js';
+import type { Update } from '../content/Story.js';
 import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
@@ -55,14 +57,27 @@ export class PreviewModel {
   #project: Project | undefined;
   #template: TemplateResult | undefined;
   #views = new Map<string, Promise<EditionView>>();
+  /** Parsed content between saves: a save re-parses only the files it changed. */
+  #content: ContentCache | undefined;
+  #state: PreviewState | undefined;
+  #labels = new WeakMap<Update, { key: string; label: string }>();
 
   constructor(
     readonly root: string,
     readonly now: () => Date,
-  ) {}
+    /** `incremental: false` re-parses every file on each refresh, for the benchmark's before. */
+    options: { incremental?: boolean } = {},
+  ) {
+    this.#content = options.incremental === false ? undefined : new ContentCache();
+  }
 
   get version(): number {
     return this.#version;
+  }
+
+  /** The content root as last loaded. */
+  get project(): Project | undefined {
+    return this.#project;
   }
 
   get config(): Config | undefined {
@@ -74,9 +89,12 @@ export class PreviewModel {
     return this.#template?.template?.dir ?? path.join(this.root, 'templates');
   }
 
-  /** Reload content, config and template; every cached render is dropped. */
+  /**
+   * Reload content, config and template; every cached render is dropped.
+   * Content files that did not change keep their parse.
+   */
   async refresh(): Promise<void> {
-    const project = await loadProject(this.root, this.now());
+    const project = await loadProject(this.root, this.now(), { cache: this.#content });
     const template = await loadTemplate(project.root, project.config);
     this.#project = project;
     this.#template = template;
@@ -84,19 +102,40 @@ export class PreviewModel {
     this.#version++;
   }
 
+  /** The state, once per version: the page asks for it on every save. */
   state(): PreviewState {
+    if (this.#state?.version !== this.#version) this.#state = this.#computeState();
+    return this.#state;
+  }
+
+  #computeState(): PreviewState {
     const project = this.#project;
     const story = project?.story;
     if (!project || !story)
       return { version: this.#version, editions: [], defaultEdition: undefined };
     const chosen = chooseEdition(project, { otherwise: 'newest-or-draft' });
+    const { locale, timeZone, labels } = project.config;
+    const labelKey = JSON.stringify([locale, timeZone, labels]);
     const editions = [...story.updates].reverse().map((u) => ({
       id: u.id,
-      label: `${formatUpdateLabel(u, project.config)} ${u.headline ?? ''}`.trim(),
+      label: this.#label(u, labelKey, project.config),
       draft: u.draft,
       pending: !u.draft && !project.sent.has(u.id),
     }));
     return { version: this.#version, editions, defaultEdition: chosen?.edition.id };
+  }
+
+  /**
+   * An update's label in the list, kept with the update: an unchanged file
+   * keeps its parsed `Update` between saves, so a save labels only what it
+   * changed (a label costs locale lookups, and a story has thousands).
+   */
+  #label(update: Update, key: string, config: Config): string {
+    const known = this.#labels.get(update);
+    if (known?.key === key) return known.label;
+    const label = `${formatUpdateLabel(update, config)} ${update.headline ?? ''}`.trim();
+    this.#labels.set(update, { key, label });
+    return label;
   }
 
   /** The edition last asked for: the one to render first after a save. */

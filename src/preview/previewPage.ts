@@ -99,15 +99,22 @@ function showView() {
   remember();
 }
 
+let shownEditions = '';
 async function loadState() {
   const state = await (await fetch('/api/state')).json();
   const select = $('edition');
-  select.replaceChildren();
-  for (const choice of state.editions) {
-    const option = document.createElement('option');
-    option.value = choice.id;
-    option.textContent = (choice.pending ? '● ' : '') + choice.label + (choice.draft ? ' (draft)' : '');
-    select.append(option);
+  // A save seldom changes the list; a story of thousands of updates would
+  // otherwise rebuild thousands of options on every save.
+  const shown = JSON.stringify(state.editions);
+  if (shown !== shownEditions) {
+    shownEditions = shown;
+    select.replaceChildren();
+    for (const choice of state.editions) {
+      const option = document.createElement('option');
+      option.value = choice.id;
+      option.textContent = (choice.pending ? '● ' : '') + choice.label + (choice.draft ? ' (draft)' : '');
+      select.append(option);
+    }
   }
   if (!state.editions.some((e) => e.id === edition)) edition = state.defaultEdition || '';
   select.value = edition;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
+import type { ContentCache } from '../content/ContentCache.js';
 import { loadStory } from '../content/loadStory.js';
 import type { Story } from '../content/Story.js';
 import { hasErrors } from '../diagnostics/collectProblems.js';
@@ -26,12 +27,21 @@ export interface Project {
   failed: boolean;
 }
 
+export interface LoadProjectOptions {
+  /** Parsed content kept between loads: only changed files are parsed again. */
+  cache?: ContentCache | undefined;
+}
+
 /** Load config, content and the archive ledger of a content root. */
-export async function loadProject(root: string, now: Date): Promise<Project> {
+export async function loadProject(
+  root: string,
+  now: Date,
+  options: LoadProjectOptions = {},
+): Promise<Project> {
   const absolute = path.resolve(root);
   const { config, file: configFile } = await loadConfig(absolute);
   const [content, archive, archiveLinks] = await Promise.all([
-    loadStory(absolute, { timeZone: config.timeZone, now }),
+    loadStory(absolute, { timeZone: config.timeZone, now, cache: options.cache }),
     readLedger(absolute),
     reportArchiveLinks(absolute),
   ]);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import type { ContentCache } from '../content/ContentCache.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
@@ -14,6 +15,8 @@ export interface CheckOptions {
   now: Date;
   /** Treat lint warnings as errors. */
   strict?: boolean;
+  /** Content parsed by an earlier check of the same root, reused where unchanged. */
+  cache?: ContentCache | undefined;
 }
 
 export interface CheckResult {
@@ -36,7 +39,7 @@ export interface CheckResult {
  * it. Reads files, writes nothing.
  */
 export async function checkProject(options: CheckOptions): Promise<CheckResult> {
-  const project = await loadProject(options.root, options.now);
+  const project = await loadProject(options.root, options.now, { cache: options.cache });
   const template = await loadTemplate(project.root, project.config);
   const files: VFile[] = [...project.files, ...template.files];
   let pending: Rendered | undefined;

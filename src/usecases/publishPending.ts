@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import { writeArchive } from '../archive/writeArchive.js';
+import { ContentCache } from '../content/ContentCache.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { outboxDir } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
@@ -68,7 +69,10 @@ const maxEditionsPerRun = 20;
 export async function publishPending(options: PublishOptions): Promise<PublishResult> {
   const { root, env, now } = options;
   const emit = options.onEvent ?? (() => {});
-  let checked = await checkProject({ root, now: now() });
+  // Sending changes the ledger, not the content: the check after each
+  // edition re-reads the ledger and reuses the parsed story.
+  const cache = new ContentCache();
+  let checked = await checkProject({ root, now: now(), cache });
   emit({ type: 'checked', problems: checked.problems });
   if (!checked.ok || !checked.project.story) {
     return { status: 'check-failed', problems: checked.problems, summary: checked.summary };
@@ -92,7 +96,7 @@ export async function publishPending(options: PublishOptions): Promise<PublishRe
       ok = false;
       break;
     }
-    checked = await checkProject({ root, now: now() });
+    checked = await checkProject({ root, now: now(), cache });
     if (!checked.ok) {
       emit({ type: 'rechecked', problems: checked.problems.filter((p) => p.fatal) });
       ok = false;

@@ -21,6 +21,8 @@ export const slowPaths: readonly string[] = [
   'test/project/storySize.test.ts',
   // A thousand sign-ups and the other abuse cases take seconds in process.
   'test/serve/serveApp.test.ts',
+  // Loads a 200-update story a dozen times.
+  'test/preview/PreviewModel.test.ts',
 ];
 
 /**

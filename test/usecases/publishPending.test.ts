@@ -1,4 +1,7 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contentParseCount } from '../../src/content/parseContentFile.js';
 import { type PublishEvent, publishPending } from '../../src/usecases/publishPending.js';
 import { publishEnv, publishNow } from '../helpers/publish.js';
 import { sendFixture } from '../helpers/sendFixture.js';
@@ -42,6 +45,22 @@ describe('publishPending', () => {
     const second = await publishPending({ root, env, now: () => publishNow });
     expect(second).toMatchObject({ status: 'published', editions: [], ok: true });
     expect(second.status === 'published' && second.archive?.written).toEqual([]);
+  });
+
+  it('parses each content file once while it checks, sends and archives', async () => {
+    const { root } = await sendFixture(3);
+    const updates = (await readdir(path.join(root, 'updates'))).filter((n) => n.endsWith('.md'));
+    expect(updates.length).toBeGreaterThan(0);
+    const before = contentParseCount();
+    const result = await publishPending({
+      root,
+      env: { ...process.env, ...publishEnv },
+      now: () => publishNow,
+    });
+    expect(result).toMatchObject({ status: 'published', ok: true });
+    expect(result.status === 'published' && result.editions).toHaveLength(1);
+    // story.md and each update, once each.
+    expect(contentParseCount() - before).toBe(1 + updates.length);
   });
 
   it('stops on a content error before sending or archiving anything', async () => {
