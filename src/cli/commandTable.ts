@@ -164,9 +164,9 @@ export const commandTable: readonly CommandSpec[] = [
       },
       subscribers: {
         type: 'string',
-        value: 'FILE',
+        value: 'FILE|db',
         description:
-          'subscriber CSV (default: $STORYLINE_SUBSCRIBERS, subscribers.csv, subscribers.example.csv)',
+          'subscriber CSV, or db for the subscriber store (default: the store when $STORYLINE_DATABASE_URL is set, else $STORYLINE_SUBSCRIBERS, subscribers.csv, subscribers.example.csv)',
       },
     },
     interrupt: stopSending,
@@ -183,7 +183,8 @@ export const commandTable: readonly CommandSpec[] = [
   {
     name: 'status',
     positionals: { min: 0, max: 0 },
-    summary: 'pending updates, the editions sent with their delivery counts, and what to do next',
+    summary:
+      'pending updates, the editions sent with their deliveries, bounces and complaints, subscribers by status, and what to do next',
     options: {},
   },
   {
@@ -229,7 +230,7 @@ export const commandTable: readonly CommandSpec[] = [
     name: 'serve',
     positionals: { min: 0, max: 0 },
     summary:
-      'the reader’s side: archive/ as a site, sign-up with double opt-in, confirm, one-click unsubscribe',
+      'the reader’s side: archive/ as a site, sign-up with double opt-in and the story so far, one-click unsubscribe, bounce webhooks and (--smtp-port) bounce mail',
     options: {
       port: { type: 'string', value: 'N', description: 'port to listen on (default: 4322)' },
       host: {
