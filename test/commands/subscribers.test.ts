@@ -142,6 +142,7 @@ function subscribersSuite(databaseUrl: (root: string) => Promise<string>) {
       subscriber: null,
       events: [],
       suppression: { reason: 'erased', at: now.toISOString() },
+      records: { catchUps: [], confirmationLinks: [], bounces: [] },
     });
     expect((await cli('export', '--format', 'json')).stdout).not.toContain('ada@');
 
