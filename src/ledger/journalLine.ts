@@ -56,7 +56,9 @@ export function compactLine(record: JournalRecord): string {
   let line = `${record.hash}${letters[record.status]}`;
   if (record.code !== undefined && record.status !== 'sent' && /^[0-9]{3}$/.test(`${record.code}`))
     line += ` ${record.code}`;
-  if (record.attempt !== undefined && !settled.has(record.status)) line += ` a${record.attempt}`;
+  // A recipient given up on keeps how many tries that took (rare, and asked about).
+  if (record.attempt !== undefined && (!settled.has(record.status) || record.gaveUp))
+    line += ` a${record.attempt}`;
   if (record.gaveUp) line += ' gave-up';
   return `${line}\n`;
 }
