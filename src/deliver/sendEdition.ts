@@ -302,9 +302,9 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     counts.deferred = total - counts.sent - counts.failed - counts.suppressed;
     const complete = !stopped && listDone && counts.deferred === 0;
     if (complete) {
-      // A finished edition keeps one line per recipient: its outcome.
+      // A finished edition keeps one short line per recipient: its outcome.
       j.sync();
-      await writeFileAtomic(j.path, compactedJournal(j.path));
+      await writeFileAtomic(j.path, compactedJournal(j.path, { key, edition: edition.id }));
     }
     const finishedAt = options.now();
     const editionComplete = await recordDeliveryEnd(

@@ -1,11 +1,11 @@
 import { closeSync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describeSchemaIssue } from '../diagnostics/describeSchemaIssue.js';
 import { openNoFollowSync } from '../util/openNoFollow.js';
 import { type FileLine, type ReadLinesOptions, readLinesSync } from '../util/readLinesSync.js';
 import { JournalOutcomes, type LastOutcome } from './JournalOutcomes.js';
-import { type JournalEntry, type JournalStatus, journalEntrySchema } from './journalEntrySchema.js';
+import type { JournalEntry, JournalStatus } from './journalEntrySchema.js';
+import { type JournalReadState, parseJournalLine } from './journalLine.js';
 import { OtherSecretError } from './OtherSecretError.js';
 
 export type { LastOutcome } from './JournalOutcomes.js';
@@ -19,7 +19,8 @@ export function isFinal(status: JournalStatus | undefined): boolean {
 }
 
 /**
- * The per-edition delivery journal: append-only JSON lines, written with a
+ * The per-edition delivery journal: append-only JSON lines (after a
+ * compaction, appended below the compacted form; see `compactedJournal`), written with a
  * synchronous `write` per outcome so that once a line is written, killing
  * the process cannot lose it (it is in the kernel). `fdatasync` runs every
  * second and on close, against a power cut. On open, a line cut short by a
@@ -95,8 +96,9 @@ export class Journal {
       throw error;
     }
     try {
+      const state: JournalReadState = {};
       for (const read of readLinesSync(fd)) {
-        const parsed = parseLine(read, key);
+        const parsed = parseJournalLine(read, key, state);
         if (parsed === 'other-key') throw new OtherSecretError(filePath, 1);
         if (typeof parsed === 'object') yield parsed.hash;
       }
@@ -187,12 +189,13 @@ function readJournal(
   let otherKey = 0;
   let end = 0;
   let size = 0;
+  const state: JournalReadState = {};
   try {
     for (const read of readLinesSync(fd, options)) {
       size = read.end;
       if (read.complete) end = read.end;
       else if (!withTail) break;
-      const problem = readLine(read, key, outcomes);
+      const problem = readLine(read, key, state, outcomes);
       if (problem === 'other-key') otherKey++;
       else if (problem !== undefined) problems.push({ line: read.line, reason: problem });
     }
@@ -206,30 +209,14 @@ function readJournal(
 }
 
 /** Note one line in `outcomes`; or why it cannot be read. */
-function readLine(read: FileLine, key: string, outcomes: JournalOutcomes): string | undefined {
-  const parsed = parseLine(read, key);
+function readLine(
+  read: FileLine,
+  key: string,
+  state: JournalReadState,
+  outcomes: JournalOutcomes,
+): string | undefined {
+  const parsed = parseJournalLine(read, key, state);
   if (typeof parsed !== 'object') return parsed;
   outcomes.record(parsed);
   return undefined;
-}
-
-/** One line as an entry; or why it cannot be read (`other-key` for another secret's); undefined for a blank line. */
-function parseLine(read: FileLine, key: string): JournalEntry | string | undefined {
-  if (read.tooLong) {
-    return 'Unexpected line of more than 65536 bytes, expected one short JSON object per line';
-  }
-  if (!read.text.trim()) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(read.text);
-  } catch {
-    // A line we cannot read tells us nothing; its recipient is tried again,
-    // and the caller says how many such lines there were.
-    return 'Unexpected text that is not JSON, expected one JSON object per line';
-  }
-  const result = journalEntrySchema.safeParse(value);
-  if (!result.success) return describeSchemaIssue(result.error, value);
-  // Lines written before the key was recorded carry none, and are taken to match.
-  if (result.data.key !== undefined && result.data.key !== key) return 'other-key';
-  return result.data;
 }

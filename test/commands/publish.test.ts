@@ -118,7 +118,8 @@ describe('storyline publish', () => {
     const journal = (await readFile(path.join(archive, firstEdition, 'deliveries.jsonl'), 'utf8'))
       .trim()
       .split('\n');
-    expect(journal).toHaveLength(8);
+    // The compacted header, then a line per recipient.
+    expect(journal).toHaveLength(9);
     // Where a newcomer finds what the first run made.
     expect(first.stdout).toContain(`Outbox: .storyline/outbox/${firstEdition}/ holds 8 messages`);
     expect(first.stdout).toMatch(/^Archive: archive\/ updated: /m);

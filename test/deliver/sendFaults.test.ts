@@ -3,9 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
-import type { JournalEntry } from '../../src/ledger/Journal.js';
+import type { JournalRecord } from '../../src/ledger/journalLine.js';
+import { secretId } from '../../src/ledger/secretId.js';
 import type { Suppression } from '../../src/ledger/suppressions.js';
 import { updateMd } from '../helpers/fixture.js';
+import { journalRecords } from '../helpers/journalRecords.js';
 import { addressesFoundUnder, secret, sendFixture, sendInProcess } from '../helpers/sendFixture.js';
 import { startSmtpSink } from '../helpers/smtpSink.js';
 
@@ -16,11 +18,10 @@ function bucket(address: string): number {
 const greylisted = (address: string) => bucket(address) < 10;
 const unknown = (address: string) => bucket(address) >= 99;
 
-async function journalOf(root: string, editionId: string): Promise<Map<string, JournalEntry[]>> {
-  const text = await readFile(path.join(root, 'archive', editionId, 'deliveries.jsonl'), 'utf8');
-  const byHash = new Map<string, JournalEntry[]>();
-  for (const line of text.split('\n').filter(Boolean)) {
-    const entry = JSON.parse(line) as JournalEntry;
+async function journalOf(root: string, editionId: string): Promise<Map<string, JournalRecord[]>> {
+  const file = path.join(root, 'archive', editionId, 'deliveries.jsonl');
+  const byHash = new Map<string, JournalRecord[]>();
+  for (const entry of await journalRecords(file, secretId(secret))) {
     byHash.set(entry.hash, [...(byHash.get(entry.hash) ?? []), entry]);
   }
   return byHash;

@@ -3,8 +3,9 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
-import type { JournalEntry } from '../../src/ledger/Journal.js';
+import { secretId } from '../../src/ledger/secretId.js';
 import { appendSuppression, suppressionFor } from '../../src/ledger/suppressions.js';
+import { journalRecords } from '../helpers/journalRecords.js';
 import { runCli } from '../helpers/runCli.js';
 import {
   dryRunCount,
@@ -30,10 +31,7 @@ async function snapshot(root: string): Promise<string[]> {
 }
 
 async function journalHashes(file: string): Promise<string[]> {
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as JournalEntry)
+  return (await journalRecords(file, secretId(secret)))
     .filter((entry) => entry.status === 'sent')
     .map((entry) => entry.hash);
 }

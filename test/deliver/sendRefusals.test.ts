@@ -3,20 +3,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EditionRecord } from '../../src/ledger/EditionRecord.js';
-import type { JournalEntry } from '../../src/ledger/Journal.js';
+import type { JournalRecord } from '../../src/ledger/journalLine.js';
+import { secretId } from '../../src/ledger/secretId.js';
 import { fixture } from '../helpers/fixture.js';
+import { journalRecords } from '../helpers/journalRecords.js';
 import { runCli } from '../helpers/runCli.js';
 import { secret, sendFixture, sendInProcess } from '../helpers/sendFixture.js';
 import { startSmtpSink } from '../helpers/smtpSink.js';
 
 const edition = '2014-02-10-second-round-geneva';
 
-async function journal(root: string): Promise<JournalEntry[]> {
-  const text = await readFile(path.join(root, 'archive', edition, 'deliveries.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as JournalEntry);
+async function journal(root: string): Promise<JournalRecord[]> {
+  return journalRecords(path.join(root, 'archive', edition, 'deliveries.jsonl'), secretId(secret));
 }
 
 async function record(root: string): Promise<EditionRecord> {

@@ -7,7 +7,9 @@ import { addressHash } from '../../src/ledger/addressHash.js';
 import { compactedJournal } from '../../src/ledger/compactedJournal.js';
 import { Journal, type JournalEntry } from '../../src/ledger/Journal.js';
 import { journalEntrySchema } from '../../src/ledger/journalEntrySchema.js';
+import { OtherSecretError } from '../../src/ledger/OtherSecretError.js';
 import { secretId } from '../../src/ledger/secretId.js';
+import { writeFileAtomic } from '../../src/util/writeFileAtomic.js';
 import { fixture } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/runCli.js';
 
@@ -128,25 +130,103 @@ describe('the compacted journal', () => {
       .join('');
   }
 
-  it('keeps each recipient’s last line in time then hash order, reading the file in small chunks', async () => {
+  const of = { key, edition: '2026-01-01-edition' };
+  const outcomesOf = (file: string) => {
+    const outcomes = Journal.peek(file, key);
+    return Array.from({ length: 300 }, (_, i) => outcomes.last(hashOf(i)));
+  };
+
+  it('holds 100,000 recipients in at most 25 bytes each, sorted by hash, and reads back their outcomes', async () => {
     const root = await fixture({});
     const file = path.join(root, 'deliveries.jsonl');
-    // Ordered by time as one clock writes, with many lines sharing a millisecond.
-    const lines = twoRuns().sort((a, b) => a.slice(0, 35).localeCompare(b.slice(0, 35)));
-    lines.push('damaged');
-    const text = `${lines.join('\n')}\n`;
-    await writeFile(file, text);
-    const compacted = [...compactedJournal(file, { chunkBytes: 100 })].join('');
-    expect(compacted).toBe(expected(text));
-    expect(compacted.split('\n')).toHaveLength(301);
+    const recipients = 100_000;
+    const lines: string[] = [];
+    for (let i = 0; i < recipients; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1) + i).toISOString();
+      const hash = hashOf(i);
+      lines.push(line({ at, hash, status: 'sending', attempt: 1 }));
+      if (i % 1000 === 7) lines.push(line({ at, hash, status: 'failed', attempt: 1, code: 550 }));
+      else
+        lines.push(
+          line({ at, hash, status: 'sent', attempt: 1, code: 250, messageId: `<${i}@x>` }),
+        );
+    }
+    await writeFile(file, `${lines.join('\n')}\n`);
+    await writeFileAtomic(file, compactedJournal(file, of));
+    const size = (await stat(file)).size;
+    console.log(`compacted journal: ${(size / recipients).toFixed(2)} bytes a recipient`);
+    expect(size / recipients).toBeLessThanOrEqual(25);
+    const [header, ...rest] = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(JSON.parse(header ?? '')).toEqual({
+      journal: 'compacted',
+      version: 1,
+      key,
+      edition: of.edition,
+      counts: { sent: 99_900, failed: 100 },
+      from: '2026-01-01T00:00:00.000Z',
+      to: new Date(Date.UTC(2026, 0, 1) + recipients - 1).toISOString(),
+    });
+    expect(rest).toHaveLength(recipients);
+    expect(rest).toEqual([...rest].sort());
+    expect(rest).toContain(`${hashOf(7)}f 550`);
+    const outcomes = Journal.peek(file, key);
+    expect(outcomes.size).toBe(recipients);
+    expect(outcomes.last(hashOf(0))).toEqual({ status: 'sent' });
+    expect(outcomes.last(hashOf(1007))).toEqual({ status: 'failed' });
+    expect([...Journal.hashes(file, key)]).toHaveLength(recipients);
   });
 
-  it('sorts every line when a clock went back between runs', async () => {
+  it('reads today’s forms to the same outcomes: uncompacted with a torn last line, compacted JSON lines (with or without key), and the new form', async () => {
+    const root = await fixture({});
+    const text = `${twoRuns().join('\n')}\n`;
+    const uncompacted = path.join(root, 'uncompacted.jsonl');
+    await writeFile(
+      uncompacted,
+      `${text}${line({ at: '2026-01-01T00:02:00.000Z', hash: hashOf(0), status: 'failed' }).slice(0, 50)}`,
+    );
+    const oldCompacted = path.join(root, 'old-compacted.jsonl');
+    await writeFile(oldCompacted, expected(text));
+    const keyless = path.join(root, 'keyless.jsonl');
+    await writeFile(keyless, expected(text).replaceAll(`,"key":"${key}"`, ''));
+    const compacted = path.join(root, 'compacted.jsonl');
+    await writeFile(compacted, text);
+    await writeFileAtomic(compacted, compactedJournal(compacted, of, { chunkBytes: 100 }));
+    const want = outcomesOf(uncompacted);
+    expect(want[2]).toEqual({ status: 'deferred', attempt: 3 });
+    expect(want[299]).toEqual({ status: 'sending', attempt: 1 });
+    const settledOnly = want.map((o) =>
+      o && ['sent', 'failed', 'suppressed'].includes(o.status) ? { status: o.status } : o,
+    );
+    expect(outcomesOf(oldCompacted)).toEqual(want);
+    expect(outcomesOf(keyless)).toEqual(want);
+    // A settled recipient keeps no attempt once compacted: none is needed.
+    expect(outcomesOf(compacted)).toEqual(settledOnly);
+    // A run appending below a compacted journal, then compacted again.
+    const extra = line({
+      at: '2026-01-02T00:00:00.000Z',
+      hash: hashOf(2),
+      status: 'sent',
+      attempt: 1,
+    });
+    await writeFile(compacted, `${await readFile(compacted, 'utf8')}${extra}\n`);
+    expect(outcomesOf(compacted)[2]).toEqual({ status: 'sent', attempt: 1 });
+    await writeFileAtomic(compacted, compactedJournal(compacted, of));
+    expect(outcomesOf(compacted)).toEqual(
+      settledOnly.map((o, i) => (i === 2 ? { status: 'sent' } : o)),
+    );
+    expect(JSON.parse((await readFile(compacted, 'utf8')).split('\n')[0] ?? '')).toMatchObject({
+      to: '2026-01-02T00:00:00.000Z',
+    });
+  });
+
+  it('refuses a compacted journal whose header names another secret', async () => {
     const root = await fixture({});
     const file = path.join(root, 'deliveries.jsonl');
-    const text = `${twoRuns().join('\n')}\n`;
-    await writeFile(file, text);
-    expect([...compactedJournal(file, { chunkBytes: 100 })].join('')).toBe(expected(text));
-    expect(await readFile(file, 'utf8')).toBe(text);
+    await writeFile(file, `${twoRuns().join('\n')}\n`);
+    await writeFileAtomic(file, compactedJournal(file, of));
+    const otherKey = secretId('an-0ther-secret-l0ng-enough');
+    expect(() => Journal.peek(file, otherKey)).toThrow(OtherSecretError);
+    expect(() => [...Journal.hashes(file, otherKey)]).toThrow(OtherSecretError);
+    await expect(Journal.open(file, otherKey)).rejects.toThrow(OtherSecretError);
   });
 });

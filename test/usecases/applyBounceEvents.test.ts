@@ -6,6 +6,7 @@ import type { BounceEvent } from '../../src/bounces/BounceEvent.js';
 import { encodeVerpId } from '../../src/bounces/verpId.js';
 import { addressHash } from '../../src/ledger/addressHash.js';
 import { journalPath } from '../../src/ledger/archivePaths.js';
+import { compactedJournal } from '../../src/ledger/compactedJournal.js';
 import { Journal } from '../../src/ledger/Journal.js';
 import { secretId } from '../../src/ledger/secretId.js';
 import type { StoreTarget } from '../../src/store/databaseUrl.js';
@@ -16,6 +17,7 @@ import { storeMigrationProvider } from '../../src/store/storeMigrations.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
 import { applyBounceEvents } from '../../src/usecases/applyBounceEvents.js';
+import { writeFileAtomic } from '../../src/util/writeFileAtomic.js';
 import { editionRecordJson, fixture } from '../helpers/fixture.js';
 import { openUnmigrated } from '../helpers/openUnmigrated.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
@@ -231,6 +233,25 @@ function policySuite(newStore: (() => Promise<Store>) | undefined) {
     const journal = await Journal.open(journalPath(root, 'e4'), secretId(secret));
     journal.append({ at: now().toISOString(), hash, status: 'sent', attempt: 1 });
     journal.close();
+    const messageId = `<e4.${hash.slice(0, 16)}@example.org>`;
+    expect(await apply([event('hard', { messageId })])).toEqual({
+      applied: 1,
+      duplicates: 0,
+      unmatched: 0,
+    });
+    expect(await outcome.suppressed('dee@example.org')).toBe('bounced');
+  });
+
+  it('completes the Message-ID prefix from a compacted journal', async () => {
+    const { apply, outcome, root } = await setUp();
+    const hash = addressHash('dee@example.org', secret);
+    const file = journalPath(root, 'e4');
+    const journal = await Journal.open(file, secretId(secret));
+    journal.append({ at: now().toISOString(), hash, status: 'sending', attempt: 1 });
+    journal.append({ at: now().toISOString(), hash, status: 'sent', attempt: 1 });
+    journal.close();
+    await writeFileAtomic(file, compactedJournal(file, { key: secretId(secret), edition: 'e4' }));
+    expect((await readFile(file, 'utf8')).split('\n')[1]).toBe(`${hash}s`);
     const messageId = `<e4.${hash.slice(0, 16)}@example.org>`;
     expect(await apply([event('hard', { messageId })])).toEqual({
       applied: 1,
