@@ -33,6 +33,13 @@ export function journalPath(root: string, editionId: string, shard?: Shard): str
   return path.join(editionDir(root, editionId), `deliveries${shardSuffix(shard)}.jsonl`);
 }
 
+const journalName = /^deliveries(\.\d+-of-\d+)?\.jsonl$/;
+
+/** Whether a file name in an edition's folder is a journal, the unsplit one or a shard's. */
+export function isJournalName(name: string): boolean {
+  return journalName.test(name);
+}
+
 /** `status.<i>-of-<n>.json`: one shard's progress (only a split send has them). */
 export function shardStatusPath(root: string, editionId: string, shard: Shard): string {
   return path.join(editionDir(root, editionId), `status${shardSuffix(shard)}.json`);

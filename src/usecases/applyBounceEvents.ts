@@ -12,7 +12,7 @@ import { decodeVerpId, editionTag } from '../bounces/verpId.js';
 import type { Config } from '../config/configSchema.js';
 import { catchUpEditionId } from '../edition/planCatchUp.js';
 import { addressHash } from '../ledger/addressHash.js';
-import { editionDir } from '../ledger/archivePaths.js';
+import { editionDir, isJournalName } from '../ledger/archivePaths.js';
 import { appendBounceLog, readBounceLog } from '../ledger/bounceLog.js';
 import type { BounceLogEntry } from '../ledger/bounceLogSchema.js';
 import { Journal } from '../ledger/Journal.js';
@@ -228,26 +228,19 @@ async function openContext(options: ApplyBounceEventsOptions, indexed: { through
       journals.set(editionId, prefixes);
       const dir = editionDir(root, editionId);
       const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names.filter((n) => /^deliveries(\.\d+-of-\d+)?\.jsonl$/.test(n))) {
-        const found = new Map<string, string | undefined>();
+      for (const name of names.filter(isJournalName)) {
         try {
           for (const hash of Journal.hashes(path.join(dir, name), key)) {
             const short = hash.slice(0, prefix.length);
-            const before = found.get(short);
             // Two recipients sharing a prefix cannot be told apart: neither is chosen.
-            if (!found.has(short) || before === hash) found.set(short, hash);
-            else found.set(short, undefined);
+            const known = prefixes.has(short);
+            prefixes.set(short, !known || prefixes.get(short) === hash ? hash : undefined);
           }
         } catch (error) {
           // Written under another secret: its hashes match nobody now.
           if (error instanceof OtherSecretError) continue;
           throw error;
         }
-        for (const [short, hash] of found)
-          prefixes.set(
-            short,
-            prefixes.has(short) && prefixes.get(short) !== hash ? undefined : hash,
-          );
       }
     }
     return prefixes.get(prefix);
