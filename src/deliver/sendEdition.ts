@@ -97,7 +97,13 @@ export interface SendReport {
   stopped?: string;
   /** The reason of the last temporary failure, so a deferral never goes unexplained. */
   lastFailure?: string;
-  journal: string;
+  /**
+   * Recipients other send processes hold as this one ends (the deliveries
+   * ledger only): theirs to finish, so neither deferred nor done.
+   */
+  inOtherHands?: number;
+  /** The journal's path, or the deliveries ledger's description. */
+  ledger: string;
 }
 
 /** The subscriber list cannot be read (no `email` column, say): nothing was started. */
@@ -327,7 +333,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       editionComplete,
       ...(stopped ? { stopped } : {}),
       ...(lastFailure ? { lastFailure } : {}),
-      journal: j.path,
+      ledger: j.path,
     };
   } finally {
     journal?.close();
