@@ -82,6 +82,13 @@ export function migration0007Deliveries(engine: Engine): Migration {
       .on('deliveries')
       .columns(['edition', 'status'])
       .execute();
+    // Erasing a subscriber sets their rows' subscriber_id to null: without
+    // this, every erasure would read the whole table.
+    await db.schema
+      .createIndex('deliveries_subscriber')
+      .on('deliveries')
+      .column('subscriber_id')
+      .execute();
     await db.schema
       .createIndex('deliveries_worker')
       .on('deliveries')
