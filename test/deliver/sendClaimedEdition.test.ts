@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { run as runStatus } from '../../src/commands/statusCommand.js';
 import { journalPath } from '../../src/ledger/archivePaths.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/Store.js';
+import { captureIo } from '../helpers/captureIo.js';
 import { until } from '../helpers/crashTrial.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import {
@@ -49,6 +52,13 @@ async function addActive(store: Store, addresses: readonly string[]): Promise<vo
       )
       .execute();
   }
+}
+
+/** `storyline status`'s "Next:" line. */
+async function statusLine(root: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const captured = captureIo(root, env, () => new Date());
+  expect(await runStatus({ values: { root }, positionals: [], io: captured.io })).toBe(0);
+  return /^Next: .*$/m.exec(captured.stdout())?.[0] ?? captured.stdout();
 }
 
 /** "this run  N sent, ..." from a send's summary. */
@@ -128,13 +138,28 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
   }, 180_000);
 
   it("reports a killed process's unfinished rows, and another process running beside it finishes them", async () => {
-    const sink = await startSmtpSink({ delayMs: 40 });
-    const { root, env, store, addresses } = await ledgerFixture(400, sink);
+    const sink = await startSmtpSink({ delayMs: 60 });
+    const { root, env, store, addresses } = await ledgerFixture(600, sink);
+    const doomed = spawnSend(root, env);
+    const survivor = spawnSend(root, env);
     try {
-      const doomed = spawnSend(root, env);
-      const survivor = spawnSend(root, env);
       const ended = await until(sink.waitForMessages(60, 60_000), doomed.done);
       expect(ended, 'the first process ended before it could be killed').toBe(false);
+      // While both run (once both have registered), status counts them from their locks.
+      for (let i = 0; i < 200; i++) {
+        const running = await store.db
+          .selectFrom('send_workers')
+          .select('id')
+          .where('finished_at', 'is', null)
+          .execute();
+        if (running.length === 2) break;
+        await sleep(50);
+      }
+      expect(await statusLine(root, env)).toMatch(
+        new RegExp(
+          `Next: ${editionId} is being sent by 2 send processes now \\(\\d+ still to go\\)`,
+        ),
+      );
       doomed.child.kill('SIGKILL');
       await doomed.done;
       // What the killed process held at its death: the rows it was sending to
@@ -182,6 +207,9 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
         .execute();
       expect(workers.find((w) => w.pid === doomed.child.pid)?.outcome).toBe('died');
     } finally {
+      // A failed expectation must not leave a sender writing into the removed fixture.
+      for (const run of [doomed, survivor]) run.child.kill('SIGKILL');
+      await Promise.all([doomed.done, survivor.done]);
       await sink.close();
       await store.close();
     }
@@ -199,6 +227,19 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
       await sink.waitForIdle();
       const before = sink.countByAddress();
 
+      // Nobody is sending: status says it stopped, with what is left.
+      const left =
+        300 -
+        (
+          await store.db
+            .selectFrom('deliveries')
+            .select('id')
+            .where('status', 'in', ['sent', 'failed', 'suppressed'])
+            .execute()
+        ).length;
+      expect(await statusLine(root, env)).toContain(
+        `Next: \`storyline send\` resumes ${editionId}, which stopped part-way (${left} still to go).`,
+      );
       const count = await dryRunCount(root, env);
       expect(count).toMatchObject({ status: 'counted', total: 300 });
       if (count.status !== 'counted') throw new Error('refused');

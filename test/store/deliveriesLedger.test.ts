@@ -5,6 +5,7 @@ import { beginEditionSend, OtherSecretInStoreError } from '../../src/store/begin
 import { claimDeliveries } from '../../src/store/claimDeliveries.js';
 import { DeliveryWriter, LostClaimError } from '../../src/store/DeliveryWriter.js';
 import { deliveryCounts } from '../../src/store/deliveryCounts.js';
+import { eraseSubscriber } from '../../src/store/eraseSubscriber.js';
 import { openStore } from '../../src/store/openStore.js';
 import { recoverStoppedWorkers } from '../../src/store/recoverStoppedWorkers.js';
 import type { Store } from '../../src/store/Store.js';
@@ -47,6 +48,34 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       expect(begun.map((x) => x.total)).toEqual([30, 30, 30, 30]);
       expect((await deliveryCounts(a, edition)).pending).toBe(30);
       await expect(begin(b, 'key-2')).rejects.toBeInstanceOf(OtherSecretInStoreError);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("keeps an erased person's row, without them: a claim finds nobody to send to", async () => {
+    const [a, b] = await twoProcesses(3);
+    try {
+      await begin(a);
+      expect(await eraseSubscriber(a, 'r1@example.net', { secret: 's', source: 'cli', now })).toBe(
+        'erased',
+      );
+      const w = await registerSendWorker(a, { edition, now });
+      const rows = await claimDeliveries(a, {
+        edition,
+        worker: w.id,
+        after: 0,
+        runStartedAt: now,
+        limit: 10,
+        now,
+      });
+      expect(rows.map((row) => row.subscriber?.address)).toEqual([
+        'r0@example.net',
+        undefined,
+        'r2@example.net',
+      ]);
+      await w.finish('stopped', now);
     } finally {
       await a.close();
       await b.close();
