@@ -1,4 +1,3 @@
-import { verpAddress } from '../bounces/verpId.js';
 import type { Config } from '../config/configSchema.js';
 import { addressHash } from '../ledger/addressHash.js';
 import { editionRecordPath } from '../ledger/archivePaths.js';
@@ -6,12 +5,7 @@ import { editionStartedAt } from '../ledger/editionStartedAt.js';
 import { HashPrefixMap } from '../ledger/HashPrefixMap.js';
 import { recordDeliveryEnd, recordDeliveryStart } from '../ledger/recordDelivery.js';
 import { secretId } from '../ledger/secretId.js';
-import {
-  appendSuppression,
-  readSuppressions,
-  suppressionFor,
-  suppressionsPath,
-} from '../ledger/suppressions.js';
+import { readSuppressions, suppressionsPath } from '../ledger/suppressions.js';
 import type { Rendered } from '../render/Rendered.js';
 import { beginEditionSend } from '../store/beginEditionSend.js';
 import { type ClaimedDelivery, claimDeliveries } from '../store/claimDeliveries.js';
@@ -21,14 +15,10 @@ import { recoverStoppedWorkers, type StoppedWorker } from '../store/recoverStopp
 import type { Store } from '../store/Store.js';
 import { registerSendWorker } from '../store/sendWorker.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
-import { messageIdFor } from './messageIdFor.js';
-import { OutcomePolicy } from './outcomePolicy.js';
-import { prepareRawMessage } from './rawMessage.js';
 import type { ListedSubscriber } from './recipientQueue.js';
 import type { SendProgress, SendReport } from './sendEdition.js';
-import type { Delivery, Transport } from './transports/Transport.js';
-import { createUnsubscribeToken } from './unsubscribeToken.js';
-import { WorkerPool } from './workerPool.js';
+import { type LoopItem, runSendLoop, type Tally } from './sendLoop.js';
+import type { Transport } from './transports/Transport.js';
 
 export interface ClaimedSendOptions {
   root: string;
@@ -52,14 +42,8 @@ export interface ClaimedSendOptions {
 }
 
 /** A held row being tried in this run. */
-interface Pending {
+interface Pending extends LoopItem {
   row: number;
-  subscriber: ListedSubscriber;
-  hash: string;
-  /** Tries over every run, this one included (from 1). */
-  attempt: number;
-  /** Tries in this run. */
-  tries: number;
 }
 
 /** Rows claimed per statement: enough to keep the workers busy, few to hand back on a stop. */
@@ -114,26 +98,17 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
     const before = await deliveryCounts(store, edition.id);
     const finalBefore = before.sent + before.failed + before.suppressed;
 
-    const build = prepareRawMessage(rendered, config);
-    const bouncesDomain = config.bounces.domain;
-    const policy = new OutcomePolicy({
-      retries: config.send.retries,
-      retryBaseMs: config.send.retryDelay * 1000,
-      relay: transport.description,
-    });
-    let outcomes = 0;
-    let sentNow = 0;
     let possibleDuplicates = 0;
-    let lastFailure: string | undefined;
     // Edition-wide outcomes as last read, and this run's at that moment.
+    let tally: Tally = { outcomes: 0, sentNow: 0 };
     let finalAtRefresh = finalBefore;
     let outcomesAtRefresh = 0;
     let refreshedAt = performance.now();
     const report = () =>
       options.onProgress?.({
-        done: finalAtRefresh + outcomes - outcomesAtRefresh,
+        done: finalAtRefresh + tally.outcomes - outcomesAtRefresh,
         total: begun.total,
-        sentNow,
+        sentNow: tally.sentNow,
         elapsedMs: performance.now() - started,
       });
     const refresh = async () => {
@@ -141,7 +116,7 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
       refreshedAt = performance.now();
       const counts = await deliveryCounts(store, edition.id);
       finalAtRefresh = counts.sent + counts.failed + counts.suppressed;
-      outcomesAtRefresh = outcomes;
+      outcomesAtRefresh = tally.outcomes;
     };
 
     const claims = claimQueue(
@@ -156,7 +131,8 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
         }),
       recover,
     );
-
+    // Rows settled without a try (suppressed), counted into progress.
+    let passedOver = 0;
     const next = async (): Promise<Pending | undefined> => {
       for (;;) {
         const row = await claims.next();
@@ -173,7 +149,7 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
           alsoSuppressed.has(hash)
         ) {
           await writer.settle(row.id, { status: 'suppressed', hash });
-          outcomes++;
+          passedOver++;
           continue;
         }
         if (row.inDoubt) inDoubt.add(row.id);
@@ -191,81 +167,37 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
       }
     };
 
-    const stamp = options.now;
-    const attempt = async (item: Pending): Promise<void> => {
-      const { subscriber, hash } = item;
-      const message = build(subscriber, {
-        token: createUnsubscribeToken(subscriber.email, secret),
-        messageId: messageIdFor(config.from, `${edition.id}.${hash.slice(0, 16)}`),
-        date: stamp(),
-        envelopeFrom: bouncesDomain && verpAddress(bouncesDomain, edition.id, hash),
-      });
-      await writer.sending(item.row, hash);
-      if (inDoubt.delete(item.row)) possibleDuplicates++;
-      let delivery: Delivery;
-      try {
-        delivery = await transport.send(message);
-      } catch (error) {
-        const outcome = policy.failed(error, item, signal.aborted);
-        await writer.settle(item.row, {
-          status: outcome.status,
-          code: outcome.code,
-          gaveUp: outcome.gaveUp,
-        });
-        if (outcome.suppress) {
-          await appendSuppression(
-            root,
-            suppressionFor(subscriber.email, 'bounced', secret, stamp()),
-          );
-          await options.onBounced?.(subscriber);
-        }
-        if (outcome.done) outcomes++;
-        if (outcome.temporaryReason !== undefined) lastFailure = outcome.temporaryReason;
-        if (outcome.retryInMs !== undefined) {
-          pool.later(
-            { ...item, attempt: item.attempt + 1, tries: item.tries + 1 },
-            outcome.retryInMs,
-          );
-        }
-        stopped ??= outcome.stop;
-        return;
-      }
-      const { code } = policy.sent(delivery.response);
-      await writer.settle(item.row, { status: 'sent', code });
-      outcomes++;
-      sentNow++;
-      if (options.onDelivered) {
-        delivered.push(subscriber);
-        if (delivered.length >= deliveredBatch) await flushDelivered();
-      }
-    };
-    const deliveredBatch = 100;
-    let delivered: ListedSubscriber[] = [];
-    const flushDelivered = async () => {
-      const batch = delivered;
-      delivered = [];
-      if (batch.length > 0) await options.onDelivered?.(batch);
-    };
-
-    const pool = new WorkerPool<Pending>({
-      concurrency: config.send.concurrency,
-      rate: config.send.rate,
+    const loop = await runSendLoop<Pending>({
+      root,
+      rendered,
+      config,
+      transport,
+      secret,
       signal,
+      now: options.now,
       next,
-      work: attempt,
-      shouldStop: () => stopped !== undefined,
-      onEach: report,
+      sending: async (item) => {
+        await writer.sending(item.row, item.hash);
+        if (inDoubt.delete(item.row)) possibleDuplicates++;
+      },
+      settled: (item, result) =>
+        writer.settle(item.row, {
+          status: result.status,
+          code: result.code,
+          gaveUp: result.status !== 'sent' && result.gaveUp === true,
+        }),
+      onBounced: options.onBounced,
+      onDelivered: options.onDelivered,
+      report: (latest) => {
+        tally = { outcomes: latest.outcomes + passedOver, sentNow: latest.sentNow };
+        report();
+      },
     });
-    const ticker = setInterval(report, 500);
-    let waiting: Pending[];
-    try {
-      waiting = await pool.run();
-    } finally {
-      clearInterval(ticker);
-    }
-    await flushDelivered();
+    tally = { outcomes: loop.outcomes + passedOver, sentNow: loop.sentNow };
+    const { sentNow, lastFailure } = loop;
+    stopped = loop.stopped;
     // Whoever waits for a retry when the run stops is left for the next run.
-    for (const item of waiting) await writer.settle(item.row, { status: 'deferred' });
+    for (const item of loop.waiting) await writer.settle(item.row, { status: 'deferred' });
     await writer.flush();
     if (signal.aborted) stopped ??= 'interrupted';
     report();
@@ -305,8 +237,9 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
       ledger: options.ledger,
     };
   } finally {
+    // Reached first only when something threw: what this process holds goes back.
     await writer.flush();
-    await worker.finish(stopped || signal.aborted ? 'stopped' : 'finished', options.now());
+    await worker.finish('stopped', options.now());
   }
 }
 
