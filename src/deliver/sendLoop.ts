@@ -124,7 +124,10 @@ export async function runSendLoop<T extends LoopItem>(
       if (outcome.done) tally.outcomes++;
       if (outcome.temporaryReason !== undefined) lastFailure = outcome.temporaryReason;
       if (outcome.retryInMs !== undefined) {
-        pool.later({ ...item, attempt: item.attempt + 1, tries: item.tries + 1 }, outcome.retryInMs);
+        pool.later(
+          { ...item, attempt: item.attempt + 1, tries: item.tries + 1 },
+          outcome.retryInMs,
+        );
       }
       stopped ??= outcome.stop;
       return;
