@@ -91,6 +91,8 @@ export async function send(options: SendCommandOptions): Promise<number> {
       now: io.now(),
     });
     for (const line of count.warnings) io.stderr.write(`${line}\n`);
+    if (count.status === 'refused' && count.refusal.kind === 'shard-with-deliveries-table')
+      throw new UsageError(count.refusal.message);
     if (count.status === 'refused') {
       io.stderr.write(`Dry run: a send would refuse to start: ${count.refusal.message}\n`);
       return 1;
@@ -123,6 +125,8 @@ export async function send(options: SendCommandOptions): Promise<number> {
   } finally {
     progress.finish();
   }
+  if (delivery.status === 'refused' && delivery.refusal.kind === 'shard-with-deliveries-table')
+    throw new UsageError(delivery.refusal.message);
   const described = describeDelivery(delivery, io.cwd);
   print(described.lines);
   return described.ok ? 0 : 1;

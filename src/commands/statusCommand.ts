@@ -95,7 +95,9 @@ export async function run({ values, io }: CommandContext): Promise<number> {
       out(
         next.shards > 1
           ? `Next: ${next.editionId} is being sent in ${next.shards} shards; run \`storyline send --shard i/${next.shards}\` for each shard not yet complete.`
-          : `Next: \`storyline send\` resumes ${next.editionId}, which stopped part-way (${next.deferred} still to go).`,
+          : next.senders
+            ? `Next: ${next.editionId} is being sent by ${next.senders} send process${next.senders === 1 ? '' : 'es'} now (${next.deferred} still to go); another \`storyline send\` joins them.`
+            : `Next: \`storyline send\` resumes ${next.editionId}, which stopped part-way (${next.deferred} still to go).`,
       );
       return 0;
     case 'preview-and-publish':

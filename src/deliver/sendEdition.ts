@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { verpAddress } from '../bounces/verpId.js';
 import type { Config } from '../config/configSchema.js';
 import { acquireLock } from '../ledger/acquireLock.js';
 import { journalPath, type Shard, sendLockPath } from '../ledger/archivePaths.js';
@@ -12,22 +11,18 @@ import { Journal } from '../ledger/Journal.js';
 import { recordDeliveryEnd, recordDeliveryStart } from '../ledger/recordDelivery.js';
 import { secretId } from '../ledger/secretId.js';
 import { sendWritePaths } from '../ledger/sendWritePaths.js';
-import { appendSuppression, readSuppressions, suppressionFor } from '../ledger/suppressions.js';
+import { readSuppressions } from '../ledger/suppressions.js';
 import type { Rendered } from '../render/Rendered.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
-import { messageIdFor } from './messageIdFor.js';
-import { OutcomePolicy } from './outcomePolicy.js';
-import { prepareRawMessage } from './rawMessage.js';
 import {
   type ListedSubscriber,
   type Recipient,
   RecipientQueue,
   type RecipientSource,
 } from './recipientQueue.js';
-import type { Delivery, Transport } from './transports/Transport.js';
-import { createUnsubscribeToken } from './unsubscribeToken.js';
-import { WorkerPool } from './workerPool.js';
+import { type LoopItem, runSendLoop, type Tally } from './sendLoop.js';
+import type { Transport } from './transports/Transport.js';
 
 export interface SendProgress {
   /** Recipients with an outcome in this run or an earlier one. */
@@ -97,7 +92,13 @@ export interface SendReport {
   stopped?: string;
   /** The reason of the last temporary failure, so a deferral never goes unexplained. */
   lastFailure?: string;
-  journal: string;
+  /**
+   * Recipients other send processes hold as this one ends (the deliveries
+   * ledger only): theirs to finish, so neither deferred nor done.
+   */
+  inOtherHands?: number;
+  /** The journal's path, or the deliveries ledger's description. */
+  ledger: string;
 }
 
 /** The subscriber list cannot be read (no `email` column, say): nothing was started. */
@@ -106,10 +107,7 @@ export class UnusableListError extends Error {
 }
 
 /** A recipient being tried in this run. */
-interface Pending extends Recipient {
-  /** Tries in this run: each run gets the full number of retries. */
-  tries: number;
-}
+type Pending = Recipient & LoopItem;
 
 /**
  * Mail an edition to every subscriber exactly once, resumably. The message
@@ -178,116 +176,51 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     }
     suppressed = (await readSuppressions(root, secret, new HashPrefixMap())).hashes;
 
-    const build = prepareRawMessage(rendered, config);
-    const bouncesDomain = config.bounces.domain;
-    const policy = new OutcomePolicy({
-      retries: config.send.retries,
-      retryBaseMs: config.send.retryDelay * 1000,
-      relay: transport.description,
-    });
-    // Outcomes in this run (progress counts them with those passed over).
-    let outcomes = 0;
-    let sentNow = 0;
-    let stopped: string | undefined;
-    let lastFailure: string | undefined;
+    // Outcomes in this run, as last reported (progress counts them with those passed over).
+    let tally: Tally = { outcomes: 0, sentNow: 0 };
     const report = () =>
       options.onProgress?.({
-        done: queue.passedOver + outcomes,
+        done: queue.passedOver + tally.outcomes,
         total,
-        sentNow,
+        sentNow: tally.sentNow,
         elapsedMs: performance.now() - started,
       });
-
-    const attempt = async (item: Pending): Promise<void> => {
-      const { subscriber, hash } = item;
-      const message = build(subscriber, {
-        token: createUnsubscribeToken(subscriber.email, secret),
-        // The same per recipient and edition: a resend after a crash carries the
-        // same Message-ID, which lets mail systems drop the second copy.
-        messageId: messageIdFor(config.from, `${edition.id}.${hash.slice(0, 16)}`),
-        date: options.now(),
-        envelopeFrom: bouncesDomain && verpAddress(bouncesDomain, edition.id, hash),
-      });
-      j.append({ at: stamp(), hash, status: 'sending', attempt: item.attempt });
-      let delivery: Delivery;
-      try {
-        delivery = await transport.send(message);
-      } catch (error) {
-        const outcome = policy.failed(error, item, signal.aborted);
-        const { status, code, gaveUp } = outcome;
-        j.append({
-          at: stamp(),
-          hash,
-          status,
-          attempt: item.attempt,
-          ...(code !== undefined ? { code } : {}),
-          ...(gaveUp ? { gaveUp } : {}),
-        });
-        if (outcome.suppress) {
-          await appendSuppression(
-            root,
-            suppressionFor(subscriber.email, 'bounced', secret, options.now()),
-          );
-          await options.onBounced?.(subscriber);
-        }
-        if (outcome.done) outcomes++;
-        if (outcome.temporaryReason !== undefined) lastFailure = outcome.temporaryReason;
-        if (outcome.retryInMs !== undefined) {
-          pool.later(
-            { ...item, attempt: item.attempt + 1, tries: item.tries + 1 },
-            outcome.retryInMs,
-          );
-        }
-        stopped ??= outcome.stop;
-        return;
-      }
-      const { code } = policy.sent(delivery.response);
-      j.append({
-        at: stamp(),
-        hash,
-        status: 'sent',
-        ...(code !== undefined ? { code } : {}),
-        messageId: delivery.messageId,
-        attempt: item.attempt,
-      });
-      outcomes++;
-      sentNow++;
-      if (options.onDelivered) {
-        delivered.push(subscriber);
-        if (delivered.length >= deliveredBatch) await flushDelivered();
-      }
-    };
-    // Who was sent to, noted a batch at a time: one write per hundred, not per message.
-    const deliveredBatch = 100;
-    let delivered: ListedSubscriber[] = [];
-    const flushDelivered = async () => {
-      const batch = delivered;
-      delivered = [];
-      if (batch.length > 0) await options.onDelivered?.(batch);
-    };
-
-    const pool = new WorkerPool<Pending>({
-      concurrency: config.send.concurrency,
-      rate: config.send.rate,
+    const loop = await runSendLoop<Pending>({
+      root,
+      rendered,
+      config,
+      transport,
+      secret,
       signal,
+      now: options.now,
       next: async () => {
         const recipient = await queue.next();
         return recipient && { ...recipient, tries: 1 };
       },
-      work: attempt,
-      shouldStop: () => stopped !== undefined,
-      onEach: report,
+      sending: (item) =>
+        j.append({ at: stamp(), hash: item.hash, status: 'sending', attempt: item.attempt }),
+      settled: (item, result) =>
+        j.append({
+          at: stamp(),
+          hash: item.hash,
+          status: result.status,
+          ...(result.code !== undefined ? { code: result.code } : {}),
+          ...(result.status === 'sent' ? { messageId: result.messageId } : {}),
+          attempt: item.attempt,
+          ...(result.status !== 'sent' && result.gaveUp ? { gaveUp: result.gaveUp } : {}),
+        }),
+      onBounced: options.onBounced,
+      onDelivered: options.onDelivered,
+      report: (latest) => {
+        tally = latest;
+        report();
+      },
     });
-    const ticker = setInterval(report, 500);
-    let waiting: Pending[];
-    try {
-      waiting = await pool.run();
-    } finally {
-      clearInterval(ticker);
-    }
-    await flushDelivered();
+    tally = loop;
+    const { sentNow, lastFailure } = loop;
+    let stopped = loop.stopped;
     // Whoever waits for a retry when the run stops is deferred to the next run.
-    for (const item of waiting) {
+    for (const item of loop.waiting) {
       j.append({ at: stamp(), hash: item.hash, status: 'deferred', attempt: item.attempt - 1 });
     }
     if (signal.aborted) stopped ??= 'interrupted';
@@ -327,7 +260,7 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
       editionComplete,
       ...(stopped ? { stopped } : {}),
       ...(lastFailure ? { lastFailure } : {}),
-      journal: j.path,
+      ledger: j.path,
     };
   } finally {
     journal?.close();

@@ -48,6 +48,9 @@ export interface Database {
   catch_ups: CatchUpsTable;
   confirmations: ConfirmationsTable;
   bounce_events: BounceEventsTable;
+  edition_sends: EditionSendsTable;
+  deliveries: DeliveriesTable;
+  send_workers: SendWorkersTable;
 }
 
 export interface SubscribersTable {
@@ -171,4 +174,83 @@ export interface BounceEventsTable {
   at: string;
   /** When it was applied. */
   received_at: string;
+}
+
+/**
+ * Where one recipient of an edition stands in the deliveries ledger (since
+ * 0007, PostgreSQL only): `pending` (nobody has it), `claimed` (a send
+ * process holds it, not yet tried), `sending` (tried, the relay's answer not
+ * yet recorded: what a crash leaves), `retrying` (a temporary failure, to be
+ * tried again by the same process), `deferred` (temporary failures for this
+ * run; a later run tries again), and the final ones: `sent`, `failed`,
+ * `suppressed`.
+ */
+export const deliveryStatuses = [
+  'pending',
+  'claimed',
+  'sending',
+  'retrying',
+  'deferred',
+  'sent',
+  'failed',
+  'suppressed',
+] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/**
+ * One row per edition sent from the deliveries ledger (since 0007): made,
+ * with the edition's rows, by the first send process, in one transaction.
+ */
+export interface EditionSendsTable {
+  edition: string;
+  /** The cut-off: subscribers active (confirmed) by then are the edition's recipients. */
+  active_at: string;
+  started_at: string;
+  /** `secretId` of the secret the first process ran with: another one is refused, as the journal does. */
+  key: string;
+  /** Rows made for it: the recipients at `active_at`. */
+  total: number;
+}
+
+/**
+ * The deliveries ledger (since 0007): one row per edition and subscriber,
+ * instead of a journal file, so that any number of send processes share an
+ * edition by claiming rows (`FOR UPDATE SKIP LOCKED`). `subscriber_id` is
+ * set to null when the person is erased; their row then only counts.
+ */
+export interface DeliveriesTable {
+  id: Generated<number>;
+  edition: string;
+  subscriber_id: number | null;
+  /** `addressHash` under the edition's key, once a process has held the row. */
+  address_hash: string | null;
+  status: DeliveryStatus;
+  /** Tries over every run (the journal's `attempt`). */
+  attempt: number;
+  /** The `send_workers` row that holds it (claimed, sending, retrying). */
+  worker: number | null;
+  /** 1 when a process stopped with it `sending`: it is sent again and may arrive twice. */
+  in_doubt: number;
+  /** The relay's reply code for the last try. */
+  code: number | null;
+  /** 1 when it failed after temporary failures over too many runs. */
+  gave_up: number;
+  claimed_at: string | null;
+  settled_at: string | null;
+}
+
+/**
+ * Each send process working on an edition from the deliveries ledger (since
+ * 0007). While it runs it holds a session advisory lock keyed by its id, so
+ * the lock being free means the process is gone, however it ended.
+ */
+export interface SendWorkersTable {
+  id: Generated<number>;
+  edition: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  finished_at: string | null;
+  /** How it ended: `finished`, `stopped` (a signal or an error), or `died` (found gone by another). */
+  outcome: string | null;
 }

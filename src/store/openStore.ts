@@ -57,5 +57,10 @@ function openPostgres(
   // An idle connection dropped by the server emits `error` on the pool, which
   // would end the process unhandled; the next query reports the problem.
   pool.on('error', () => {});
+  // The same for a connection in use (a send process's lock, held for the
+  // whole run): its session ending must not end the process; whoever uses it
+  // next gets the error, and a sender whose rows were taken over stops at
+  // its next write (`LostClaimError`).
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

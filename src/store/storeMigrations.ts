@@ -5,6 +5,7 @@ import { migration0003CatchUps } from './migration0003CatchUps.js';
 import { migration0004Confirmations } from './migration0004Confirmations.js';
 import { migration0005Bounces } from './migration0005Bounces.js';
 import { migration0006ConfirmationMailSent } from './migration0006ConfirmationMailSent.js';
+import { migration0007Deliveries } from './migration0007Deliveries.js';
 import type { Engine } from './Store.js';
 
 /**
@@ -22,6 +23,7 @@ export function storeMigrations(engine: Engine): Record<string, Migration> {
     '0004_confirmations': migration0004Confirmations(engine),
     '0005_bounces': migration0005Bounces(engine),
     '0006_confirmation_mail_sent': migration0006ConfirmationMailSent(engine),
+    '0007_deliveries': migration0007Deliveries(engine),
   };
 }
 

@@ -3,6 +3,7 @@ import type { VFileMessage } from 'vfile-message';
 import { RecipientQueue } from '../deliver/recipientQueue.js';
 import { transportFromEnv } from '../deliver/transports/transportFromEnv.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
+import { addressHash } from '../ledger/addressHash.js';
 import { journalPath, type Shard } from '../ledger/archivePaths.js';
 import { editionStartedAt } from '../ledger/editionStartedAt.js';
 import { HashPrefixMap } from '../ledger/HashPrefixMap.js';
@@ -11,7 +12,11 @@ import { secretId } from '../ledger/secretId.js';
 import { readSuppressions } from '../ledger/suppressions.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
+import { findEditionSend } from '../store/beginEditionSend.js';
+import { deliveryCounts } from '../store/deliveryCounts.js';
+import { streamOpenDeliveries } from '../store/streamOpenDeliveries.js';
 import { suppressedHashes } from '../store/suppressedHashes.js';
+import { chooseLedger } from './chooseLedger.js';
 import { type OpenRecipients, withRecipients } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
@@ -76,11 +81,53 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
   // The transport a send would use, made and closed (it connects only to
   // send): SMTP_URL and the DKIM key fail here as they would there.
   await transportFromEnv(env, project.root, rendered.edition.id).close();
+  const choice = await chooseLedger({
+    root: project.root,
+    editionId: rendered.edition.id,
+    shard: options.shard,
+    store: list.store,
+  });
+  if (choice.ledger === 'refused') return { status: 'refused', refusal: choice.refusal, warnings };
+  if (choice.ledger === 'journal' && choice.note) warnings.push(choice.note);
   const listFile = new VFile({ path: source.path });
   const { hashes: suppressed } = await readSuppressions(project.root, secret, new HashPrefixMap());
   const alsoSuppressed = list.store
     ? await suppressedHashes(list.store, secret)
     : new HashPrefixMap();
+  const counted = {
+    status: 'counted' as const,
+    editionId: rendered.edition.id,
+    subject: rendered.subject,
+    htmlBytes: Buffer.byteLength(rendered.html),
+    subscribers: source.path,
+    warnings,
+  };
+  const begun =
+    choice.ledger === 'deliveries' && (await findEditionSend(choice.store, rendered.edition.id));
+  if (choice.ledger === 'deliveries' && begun) {
+    // The edition's rows: the final ones are done, the others counted as a
+    // claim would treat them.
+    const isSuppressed = (hash: string) => suppressed.has(hash) || alsoSuppressed.has(hash);
+    const counts = await deliveryCounts(choice.store, rendered.edition.id);
+    let toSend = 0;
+    let skip = 0;
+    for await (const row of streamOpenDeliveries(choice.store, rendered.edition.id)) {
+      const mailable =
+        row.address !== undefined &&
+        row.status === 'active' &&
+        !isSuppressed(addressHash(row.address, secret));
+      if (mailable) toSend++;
+      else skip++;
+    }
+    return {
+      ...counted,
+      total: begun.total,
+      done: counts.sent + counts.failed + counts.suppressed,
+      suppressed: skip,
+      toSend,
+      listProblems: [],
+    };
+  }
   const journal = Journal.peek(
     journalPath(project.root, rendered.edition.id, options.shard),
     secretId(secret),
@@ -102,16 +149,11 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
   while (await queue.next()) toSend++;
   const { total, skipped: done, suppressed: skipSuppressed } = queue;
   return {
-    status: 'counted',
-    editionId: rendered.edition.id,
-    subject: rendered.subject,
-    htmlBytes: Buffer.byteLength(rendered.html),
-    subscribers: source.path,
+    ...counted,
     total,
     done,
     suppressed: skipSuppressed,
     toSend,
     listProblems: collectProblems([listFile]),
-    warnings,
   };
 }

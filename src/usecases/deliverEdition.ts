@@ -1,5 +1,6 @@
 import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import { sendClaimedEdition } from '../deliver/sendClaimedEdition.js';
 import {
   type SendProgress,
   type SendReport,
@@ -11,6 +12,8 @@ import { collectProblems } from '../diagnostics/collectProblems.js';
 import type { Shard } from '../ledger/archivePaths.js';
 import type { Project } from '../project/loadProject.js';
 import type { Rendered } from '../render/Rendered.js';
+import type { StoppedWorker } from '../store/recoverStoppedWorkers.js';
+import { chooseLedger } from './chooseLedger.js';
 import { type OpenRecipients, storeSendHooks, withRecipients } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
@@ -76,6 +79,14 @@ async function deliverTo(options: DeliverOptions, list: OpenRecipients): Promise
   });
   for (const line of preflight.warnings) warn(line);
   if (preflight.refusal) return { status: 'refused', refusal: preflight.refusal };
+  const choice = await chooseLedger({
+    root: project.root,
+    editionId: edition.id,
+    shard: options.shard,
+    store: list.store,
+  });
+  if (choice.ledger === 'refused') return { status: 'refused', refusal: choice.refusal };
+  if (choice.ledger === 'journal' && choice.note) warn(choice.note);
   const listFile = new VFile({ path: source.path });
   const transport = transportFromEnv(env, project.root, edition.id);
   emit({
@@ -88,30 +99,46 @@ async function deliverTo(options: DeliverOptions, list: OpenRecipients): Promise
   });
   let report: SendReport;
   try {
-    report = await sendEdition({
+    const hooks = list.store
+      ? await storeSendHooks(list.store, secret, edition.id, options.now)
+      : {};
+    const common = {
       root: project.root,
       rendered,
       config,
       transport,
-      source: list.recipients,
-      listFile,
-      ...(list.store ? await storeSendHooks(list.store, secret, edition.id, options.now) : {}),
+      ...hooks,
       secret,
-      shard: options.shard,
       signal: options.signal ?? new AbortController().signal,
       now: options.now,
-      onProgress: (progress) => emit({ type: 'progress', progress }),
-      onPossibleDuplicates: (count) =>
-        warn(
-          `warning: ${count} recipient${count === 1 ? ' was' : 's were'} being sent to when the last run stopped; they are sent again now and may get this edition twice`,
-        ),
-      onUnreadableJournal: (lines, problems) => {
-        for (const problem of problems) warn(`${problem}; this line is skipped`);
-        warn(
-          `warning: ${lines} line${lines === 1 ? '' : 's'} of the delivery journal could not be read; those recipients are sent again and may get this edition twice`,
-        );
-      },
-    });
+      onProgress: (progress: SendProgress) => emit({ type: 'progress', progress }),
+    };
+    report =
+      choice.ledger === 'deliveries'
+        ? await sendClaimedEdition({
+            ...common,
+            store: choice.store,
+            ledger: `deliveries table of the ${source.path}`,
+            onStoppedWorkers: (stopped) => {
+              for (const worker of stopped) warn(describeStoppedWorker(worker));
+            },
+          })
+        : await sendEdition({
+            ...common,
+            source: list.recipients,
+            listFile,
+            shard: options.shard,
+            onPossibleDuplicates: (count) =>
+              warn(
+                `warning: ${count} recipient${count === 1 ? ' was' : 's were'} being sent to when the last run stopped; they are sent again now and may get this edition twice`,
+              ),
+            onUnreadableJournal: (lines, problems) => {
+              for (const problem of problems) warn(`${problem}; this line is skipped`);
+              warn(
+                `warning: ${lines} line${lines === 1 ? '' : 's'} of the delivery journal could not be read; those recipients are sent again and may get this edition twice`,
+              );
+            },
+          });
   } catch (error) {
     if (!(error instanceof UnusableListError)) throw error;
     return { status: 'unusable-list', listProblems: collectProblems([listFile]) };
@@ -119,4 +146,15 @@ async function deliverTo(options: DeliverOptions, list: OpenRecipients): Promise
     await transport.close();
   }
   return { status: 'finished', report, listProblems: collectProblems([listFile]) };
+}
+
+/** What a send process found stopped had left, for the warning said at once. */
+function describeStoppedWorker(worker: StoppedWorker): string {
+  const who = `a send process that stopped (pid ${worker.pid} on ${worker.host})`;
+  const untried =
+    worker.untried > 0
+      ? `${worker.untried} recipient${worker.untried === 1 ? '' : 's'} it had claimed and not tried are sent now`
+      : '';
+  if (worker.inDoubt === 0) return `note: ${who} left ${untried || 'nothing unfinished'}`;
+  return `warning: ${worker.inDoubt} recipient${worker.inDoubt === 1 ? ' was' : 's were'} being sent to by ${who}; they are sent again now and may get this edition twice${untried ? `; ${untried}` : ''}`;
 }

@@ -50,7 +50,13 @@ export function describeDelivery(
   ];
   lines.push(out(`\n${report.editionId}: ${report.total} recipients`));
   for (const [label, value] of rows) lines.push(out(`  ${label.padEnd(11)}${value}`));
-  lines.push(out(`  journal    ${path.relative(cwd, report.journal)}`));
+  lines.push(
+    out(
+      path.isAbsolute(report.ledger)
+        ? `  journal    ${path.relative(cwd, report.ledger)}`
+        : `  ledger     ${report.ledger}`,
+    ),
+  );
   if (report.stopped) {
     // An interruption only needs a rerun; a refusal (credentials, TLS, an
     // unreachable relay) needs its cause fixed first.
@@ -71,7 +77,14 @@ export function describeDelivery(
     );
     return { lines, ok: false };
   }
-  if (!report.editionComplete)
+  const others = report.inOtherHands ?? 0;
+  if (others > 0) {
+    lines.push(
+      out(
+        `Nothing left to claim; ${others} recipient${others === 1 ? ' is' : 's are'} being sent to by other send processes, and the edition is complete when they finish.`,
+      ),
+    );
+  } else if (!report.editionComplete)
     lines.push(out('This shard is complete; the edition is complete when every shard is.'));
   return { lines, ok: true };
 }

@@ -13,7 +13,9 @@ export type SendRefusalKind =
   | 'no-unsubscribe'
   | 'example-list-on-relay'
   | 'unsafe-write'
-  | 'suppressions-under-another-secret';
+  | 'suppressions-under-another-secret'
+  /** `--shard` with a PostgreSQL store: a usage error (exit 2). */
+  | 'shard-with-deliveries-table';
 
 /** Why a send must not start: a kind to branch on and a sentence for a person. */
 export interface SendRefusal {

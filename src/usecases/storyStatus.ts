@@ -6,6 +6,7 @@ import type { EditionRecord } from '../ledger/EditionRecord.js';
 import { loadProject } from '../project/loadProject.js';
 import { countByStatus } from '../store/countByStatus.js';
 import type { SubscriberStatus } from '../store/Database.js';
+import { type EditionSendProgress, editionSendProgress } from '../store/editionSendProgress.js';
 import { chooseEdition } from './chooseEdition.js';
 import {
   type BounceCounts,
@@ -20,7 +21,14 @@ import { openExistingStore } from './openSubscriberStore.js';
 /** What to do next, in the order it matters. */
 export type NextStep =
   | { kind: 'fix-problems' }
-  | { kind: 'resume'; editionId: string; shards: number; deferred: number }
+  | {
+      kind: 'resume';
+      editionId: string;
+      shards: number;
+      deferred: number;
+      /** Send processes working on it now (the deliveries ledger on PostgreSQL only). */
+      senders?: number | undefined;
+    }
   | { kind: 'preview-and-publish'; editionId: string }
   | { kind: 'nothing-to-send' };
 
@@ -55,20 +63,24 @@ export async function storyStatus(
   const problems = collectProblems(project.files);
   const { story, config, sent, inProgress, editions } = project;
   if (!story) return { status: 'no-story', problems };
+  const { subscribers, bounceCounts, live } = await storeFigures(root, env, inProgress?.id);
   let next: NextStep;
   const pendingEdition = chooseEdition(project, { otherwise: 'none' });
   if (problems.some((p) => p.fatal)) next = { kind: 'fix-problems' };
-  else if (inProgress)
+  else if (inProgress) {
+    // The rows say more than the record, which processes write only as they start and end.
+    const left =
+      live && live.total - live.counts.sent - live.counts.failed - live.counts.suppressed;
     next = {
       kind: 'resume',
       editionId: inProgress.id,
       shards: inProgress.shards,
-      deferred: inProgress.counts.deferred,
+      deferred: left ?? inProgress.counts.deferred,
+      ...(live ? { senders: live.senders } : {}),
     };
-  else if (pendingEdition)
+  } else if (pendingEdition)
     next = { kind: 'preview-and-publish', editionId: pendingEdition.edition.id };
   else next = { kind: 'nothing-to-send' };
-  const { subscribers, bounceCounts } = await storeFigures(root, env);
   const bounces = editionBounces(editions, bounceCounts);
   return {
     status: 'ok',
@@ -90,9 +102,11 @@ export async function storyStatus(
 async function storeFigures(
   root: string,
   env: NodeJS.ProcessEnv,
+  inProgress: string | undefined,
 ): Promise<{
   subscribers: Record<SubscriberStatus, number> | undefined;
   bounceCounts: Map<string, BounceCounts>;
+  live?: EditionSendProgress | undefined;
 }> {
   const store = await openExistingStore(env, root);
   if (!store) return { subscribers: undefined, bounceCounts: await countBounces(root, undefined) };
@@ -100,6 +114,7 @@ async function storeFigures(
     return {
       subscribers: await countByStatus(store),
       bounceCounts: await countBounces(root, store),
+      live: inProgress === undefined ? undefined : await editionSendProgress(store, inProgress),
     };
   } finally {
     await store.close();

@@ -2,19 +2,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../src/ledger/addressHash.js';
-import { journalPath } from '../../src/ledger/archivePaths.js';
-import { secretId } from '../../src/ledger/secretId.js';
 import { inFlightHashes, until } from '../helpers/crashTrial.js';
 import { fillStore } from '../helpers/fillStore.js';
-import { journalRecords } from '../helpers/journalRecords.js';
-import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import { seededRandom } from '../helpers/seededRandom.js';
 import { fastSend, secret, sendFixture, spawnSend } from '../helpers/sendFixture.js';
 import { startSmtpSink } from '../helpers/smtpSink.js';
 
 const editionId = '2014-02-10-second-round-geneva';
-const postgres = findPostgresBin();
-if ('missing' in postgres) console.log(postgres.missing);
 
 /** Addresses unlike the fixture's CSV, so a message to one proves the store was read. */
 const members = (count: number) =>
@@ -91,47 +85,3 @@ describe('a send from the store stopped part-way and run again', () => {
     }
   }, 150_000);
 });
-
-describe.skipIf('missing' in postgres)(
-  'two processes sending shards from one PostgreSQL store',
-  () => {
-    const newDatabase =
-      'bin' in postgres ? usePostgresDatabases(postgres.bin, 'shards') : undefined;
-
-    it('--shard 1/2 and --shard 2/2 running at the same time mail each of 400 subscribers exactly once', async () => {
-      if (!newDatabase) throw new Error('no cluster');
-      const url = await newDatabase();
-      const addresses = members(400);
-      await fillStore({ engine: 'postgres', connectionString: url }, addresses);
-      const { root } = await sendFixture(0);
-      const sink = await startSmtpSink();
-      const env = { SMTP_URL: sink.url, STORYLINE_SECRET: secret, STORYLINE_DATABASE_URL: url };
-      try {
-        const first = spawnSend(root, env, ['--shard', '1/2']);
-        const second = spawnSend(root, env, ['--shard', '2/2']);
-        const results = await Promise.all([first.done, second.done]);
-        for (const result of results) expect(result.code, result.stderr).toBe(0);
-        await sink.waitForIdle();
-
-        const counts = sink.countByAddress();
-        expect([...counts.keys()].sort()).toEqual([...addresses].sort());
-        expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
-        expect(sink.messages).toHaveLength(addresses.length);
-        // Both did a share of the work: the split happened, not one doing all.
-        for (const index of [1, 2]) {
-          // A completed shard's journal is compacted: read it as a send does.
-          const records = await journalRecords(
-            journalPath(root, editionId, { index, count: 2 }),
-            secretId(secret),
-          );
-          const sent = new Set(
-            records.filter((entry) => entry.status === 'sent').map((entry) => entry.hash),
-          );
-          expect(sent.size, `sent by shard ${index}`).toBeGreaterThan(100);
-        }
-      } finally {
-        await sink.close();
-      }
-    }, 120_000);
-  },
-);

@@ -265,7 +265,7 @@ function sweepSuite(newTarget: (root: string) => Promise<StoreTarget>) {
       await old.destroy();
     }
     const a = await sweeper(root, config, target);
-    expect(a.context.store.migrated).toEqual(['0006_confirmation_mail_sent']);
+    expect(a.context.store.migrated).toEqual(['0006_confirmation_mail_sent', '0007_deliveries']);
     expect(
       await a.context.store.db
         .selectFrom('confirmations')

@@ -94,6 +94,7 @@ function catchUpSuite(newTarget: () => Promise<StoreTarget>) {
       '0004_confirmations',
       '0005_bounces',
       '0006_confirmation_mail_sent',
+      '0007_deliveries',
     ]);
     const ada = await findSubscriber(store, 'ada@example.org');
     expect(ada).toMatchObject({ name: 'Ada', status: 'active' });

@@ -72,6 +72,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0004_confirmations',
       '0005_bounces',
       '0006_confirmation_mail_sent',
+      '0007_deliveries',
     ]);
     // The migrator's own table, outside the typed schema.
     const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(
@@ -84,6 +85,7 @@ function storeSuite(newTarget: () => Promise<StoreTarget>) {
       '0004_confirmations',
       '0005_bounces',
       '0006_confirmation_mail_sent',
+      '0007_deliveries',
     ]);
     expect(await countByStatus(store)).toEqual({
       pending: 0,
@@ -542,6 +544,7 @@ describe.skipIf('missing' in postgres)('the subscriber store on PostgreSQL', () 
         '0004_confirmations',
         '0005_bounces',
         '0006_confirmation_mail_sent',
+        '0007_deliveries',
       ]);
       const addresses = Array.from({ length: 200 }, (_, index) => `same${index}@example.org`);
       const writes = (store: Store, offset: number) =>

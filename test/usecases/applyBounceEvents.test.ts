@@ -319,7 +319,11 @@ describe('migration 0005 on SQLite', () => {
     }
     const store = await openStore(target);
     try {
-      expect(store.migrated).toEqual(['0005_bounces', '0006_confirmation_mail_sent']);
+      expect(store.migrated).toEqual([
+        '0005_bounces',
+        '0006_confirmation_mail_sent',
+        '0007_deliveries',
+      ]);
       const apply = applyBounceEvents({ root, config, store, secret, now });
       expect(
         await apply([event('complaint', { address: 'ada@example.org' }, { source: 'mailgun' })]),
