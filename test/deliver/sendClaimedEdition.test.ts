@@ -266,6 +266,40 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
     }
   }, 120_000);
 
+  it('stopped by SIGTERM, a sender finishes what is in flight and puts back the rest untried: the next run reports no one in doubt', async () => {
+    const sink = await startSmtpSink({ delayMs: 20 });
+    const { root, env, store, addresses } = await ledgerFixture(300, sink);
+    const first = spawnSend(root, env);
+    try {
+      const ended = await until(sink.waitForMessages(40, 60_000), first.done);
+      expect(ended).toBe(false);
+      first.child.kill('SIGTERM');
+      const stoppedRun = await first.done;
+      expect(stoppedRun.code).toBe(1);
+      expect(stoppedRun.stderr).toContain('Stopped (interrupted)');
+      const held = await store.db
+        .selectFrom('deliveries')
+        .select(['status', 'in_doubt'])
+        .where((eb) => eb.or([eb('worker', 'is not', null), eb('in_doubt', '=', 1)]))
+        .execute();
+      expect(held).toEqual([]);
+      const workers = await store.db.selectFrom('send_workers').select('outcome').execute();
+      expect(workers).toEqual([{ outcome: 'stopped' }]);
+
+      const resumed = await spawnSend(root, env).done;
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).not.toContain('warning');
+      await sink.waitForIdle();
+      const counts = sink.countByAddress();
+      expect(counts.size).toBe(addresses.length);
+      expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+    } finally {
+      first.child.kill('SIGKILL');
+      await sink.close();
+      await store.close();
+    }
+  }, 120_000);
+
   it('finishes an edition begun with a journal in git (split or not) from that journal, mailing nobody twice', async () => {
     // Begun from the CSV: shard 1 of 2 sent, and unsplit in another root with
     // half the list deferred by the relay.
