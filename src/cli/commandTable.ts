@@ -160,7 +160,8 @@ export const commandTable: readonly CommandSpec[] = [
       shard: {
         type: 'string',
         value: 'i/n',
-        description: 'send only the i-th of n parts of the list (by address hash)',
+        description:
+          'send only the i-th of n parts of the list (by address hash), each with its own journal in git; with a PostgreSQL store, run several sends without it instead',
       },
       subscribers: {
         type: 'string',
