@@ -57,6 +57,8 @@ const server = new SMTPServer({
 });
 
 server.on('error', (error) => {
+  // A sender the bench kills on purpose (bench/scale) resets its connections.
+  if (error.code === 'ECONNRESET') return;
   process.stderr.write(`bench sink: ${error.message}\n`);
 });
 
