@@ -27,20 +27,9 @@ export async function generatedStory(count, { records = 'one', dir = tmpdir() } 
   const ids = [];
   const times = [];
   for (let i = 0; i < count; i++) {
-    // Afternoons in UTC: the same day in the config's America/New_York, as the file name says.
-    const at = new Date(Date.UTC(2014, 0, 23 + Math.floor(i / 4), 13 + 2 * (i % 4))).toISOString();
-    const day = at.slice(0, 10);
-    const id = `${day}-talks-continue-${String(i + 1).padStart(4, '0')}`;
+    const { id, at } = await writeUpdate(root, i);
     ids.push(id);
     times.push(at);
-    const body = [
-      `Delegates met again on day ${i + 1}, with [the statement](https://example.org/${i}) and *a note* on the agenda.`,
-      `Both sides said the next round would follow; mediators asked for patience (${i + 1}).`,
-    ].join('\n\n');
-    await writeFile(
-      path.join(root, 'updates', `${id}.md`),
-      `---\ndate: ${at.slice(0, 16)}:00Z\n---\n\n${body}\n`,
-    );
   }
   const sent = ids.slice(0, -1);
   const record = (id, updates, at) => ({
@@ -67,6 +56,25 @@ export async function generatedStory(count, { records = 'one', dir = tmpdir() } 
     );
   }
   return { root, newest: `updates/${ids.at(-1)}.md`, ids };
+}
+
+/**
+ * Writes the i-th (0-based) update of a generated story into `root/updates/`,
+ * four a day from 2014-01-23; resolves to its id and time.
+ */
+export async function writeUpdate(root, i) {
+  // Afternoons in UTC: the same day in the config's America/New_York, as the file name says.
+  const at = new Date(Date.UTC(2014, 0, 23 + Math.floor(i / 4), 13 + 2 * (i % 4))).toISOString();
+  const id = `${at.slice(0, 10)}-talks-continue-${String(i + 1).padStart(4, '0')}`;
+  const body = [
+    `Delegates met again on day ${i + 1}, with [the statement](https://example.org/${i}) and *a note* on the agenda.`,
+    `Both sides said the next round would follow; mediators asked for patience (${i + 1}).`,
+  ].join('\n\n');
+  await writeFile(
+    path.join(root, 'updates', `${id}.md`),
+    `---\ndate: ${at.slice(0, 16)}:00Z\n---\n\n${body}\n`,
+  );
+  return { id, at };
 }
 
 /**
