@@ -553,23 +553,23 @@ async function content() {
   }
   const publishCell = (p) =>
     p
-      ? `${seconds(p.wallMs)} / ${p.peakRssMb.toFixed(0)} MB${p.code === 0 ? '' : ` (exit ${p.code})`}`
+      ? `${seconds(p.wallMs)} (${seconds(p.cpuMs)}) / ${p.peakRssMb.toFixed(0)} MB${p.code === 0 ? '' : ` exit ${p.code}`}`
       : '–';
   printTable(
     [
       'content',
       'records',
-      'check',
+      'check (CPU)',
       'check RSS',
       'preview median / p90',
-      'first publish / RSS',
-      'publish / RSS',
+      'first publish (CPU) / RSS',
+      'publish (CPU) / RSS',
       'page / feed.xml / feed.json',
     ],
     results.map((r) => [
       `${r.count.toLocaleString('en-US')} updates`,
       `${(r.recordBytes / 1024).toFixed(0)} KB`,
-      `${seconds(r.check.wallMs)}${r.check.code === 0 ? '' : ` (exit ${r.check.code}${r.check.storySize ? ', story-size' : ''})`}`,
+      `${seconds(r.check.wallMs)} (${seconds(r.check.cpuMs)})${r.check.code === 0 ? '' : ` exit ${r.check.code}${r.check.storySize ? ', story-size' : ''}`}`,
       `${r.check.peakRssMb.toFixed(0)} MB`,
       r.preview
         ? `${r.preview.median.toFixed(0)} / ${r.preview.p90.toFixed(0)} ms${r.preview.shows === 'the email' ? '' : ' (problem list)'}`
