@@ -11,7 +11,7 @@
 // (`--updates N` at one size).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -30,6 +30,7 @@ import {
 requireDist();
 const { PreviewModel } = await import('../dist/preview/PreviewModel.js');
 const { startPreviewServer } = await import('../dist/preview/previewServer.js');
+const { scaleRun } = await import('./lib/previewScale.js');
 const { chromiumArgs, findChromium } = await import('../dist/preview/findChromium.js');
 
 const SAVES = 20;
@@ -137,116 +138,21 @@ async function main() {
   verdict('preview save-to-visible, median', a.median, target, ms);
 }
 
-/**
- * A story of `count` updates, four a day from 2014-01-23, and an archive
- * holding one finished edition with all of them but the newest: the pending
- * edition is the newest update alone, as in a story mailed one update at a
- * time, without that many edition records (reading the ledger is measured
- * by its own bench).
- */
-async function generatedStory(count) {
-  const root = await mkdtemp(path.join(tmpdir(), `storyline-bench-preview-${count}-`));
-  for (const name of ['story.md', 'storyline.config.json', 'images', 'templates']) {
-    await cp(path.join(repoRoot, name), path.join(root, name), { recursive: true });
-  }
-  await mkdir(path.join(root, 'updates'));
-  const ids = [];
-  for (let i = 0; i < count; i++) {
-    // Afternoons in UTC: the same day in the config's America/New_York, as the file name says.
-    const at = new Date(Date.UTC(2014, 0, 23 + Math.floor(i / 4), 13 + 2 * (i % 4))).toISOString();
-    const day = at.slice(0, 10);
-    const id = `${day}-talks-continue-${String(i + 1).padStart(4, '0')}`;
-    ids.push(id);
-    const body = [
-      `Delegates met again on day ${i + 1}, with [the statement](https://example.org/${i}) and *a note* on the agenda.`,
-      `Both sides said the next round would follow; mediators asked for patience (${i + 1}).`,
-    ].join('\n\n');
-    await writeFile(
-      path.join(root, 'updates', `${id}.md`),
-      `---\ndate: ${at.slice(0, 16)}:00Z\n---\n\n${body}\n`,
-    );
-  }
-  const sent = ids.slice(0, -1);
-  const last = sent.at(-1);
-  await mkdir(path.join(root, 'archive', last), { recursive: true });
-  await writeFile(
-    path.join(root, 'archive', last, 'edition.json'),
-    JSON.stringify({
-      id: last,
-      headline: 'Talks continue',
-      subject: 'Talks continue',
-      preheader: '',
-      updates: [...sent].reverse(),
-      earlierUpdates: [],
-      shards: 1,
-      startedAt: '2020-01-01T00:00:00.000Z',
-      finishedAt: '2020-01-01T00:05:00.000Z',
-      counts: { sent: 1, failed: 0, suppressed: 0, deferred: 0 },
-      complete: true,
-    }),
-  );
-  return { root, newest: `updates/${ids.at(-1)}.md` };
-}
-
-/**
- * Save→visible over `saves` appends to the newest update of a generated
- * story. Within the story limits the frame shows the sentence; past them
- * (5,000 updates is more than a story may hold) the page shows the problem
- * list instead, and the save counts as visible when that list is redrawn.
- */
-async function scaleRun(browser, count, incremental, saves) {
-  const { root, newest } = await generatedStory(count);
-  const model = new PreviewModel(root, () => NOW, { incremental });
-  const server = await startPreviewServer({ model, host: '127.0.0.1', port: 0 });
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.goto(server.url);
-  await page.waitForFunction(() => {
-    const errors = document.getElementById('errors');
-    const frame = document.getElementById('frame');
-    return (errors && errors.childElementCount > 0) || frame?.contentDocument?.body?.textContent;
-  });
-  const ok = (await model.view()).ok;
-  await page.evaluate(() => {
-    window.seen = {};
-    window.redrawn = [];
-    const frame = document.getElementById('frame');
-    frame.addEventListener('load', () => {
-      const text = frame.contentDocument?.body?.textContent ?? '';
-      for (const match of text.matchAll(/Scale save \d+ is here\./g))
-        window.seen[match[0]] ??= Date.now();
-    });
-    new MutationObserver(() => window.redrawn.push(Date.now())).observe(
-      document.getElementById('errors'),
-      { childList: true, subtree: true },
-    );
-  });
-  const samples = [];
-  for (let i = 1; i <= saves; i++) {
-    const sentence = `Scale save ${i} is here.`;
-    const start = Date.now();
-    await appendFile(path.join(root, newest), `\n${sentence}\n`);
-    const handle = ok
-      ? await page.waitForFunction((s) => window.seen[s], sentence, { timeout: 60_000 })
-      : await page.waitForFunction((t) => window.redrawn.find((at) => at >= t), start, {
-          timeout: 60_000,
-        });
-    samples.push(Number(await handle.jsonValue()) - start);
-    // Let the redraw settle, so the next save is not coalesced with this one.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  await page.close();
-  await server.close();
-  await rm(root, { recursive: true, force: true });
-  return { ok, stats: stats(samples) };
-}
-
 async function scale(browser) {
   process.stdout.write(`bench/preview at scale  ${loadAverage()}\n\n`);
   const rows = [];
   const results = [];
   for (const count of scaleCounts) {
-    const before = await scaleRun(browser, count, false, SCALE_SAVES_BEFORE);
-    const after = await scaleRun(browser, count, true, SCALE_SAVES);
+    const before = await scaleRun(browser, count, {
+      incremental: false,
+      saves: SCALE_SAVES_BEFORE,
+      now: NOW,
+    });
+    const after = await scaleRun(browser, count, {
+      incremental: true,
+      saves: SCALE_SAVES,
+      now: NOW,
+    });
     results.push({ count, after });
     const shown = after.ok ? 'the email' : 'the problem list';
     for (const [name, run] of [

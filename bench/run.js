@@ -28,13 +28,22 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+// Benches whose default sizes take long run small here unless
+// STORYLINE_BENCH_FULL=1 asks for the full run (`node bench/<name>.js` alone
+// always runs full).
+const quickArgs = process.env.STORYLINE_BENCH_FULL === '1' ? {} : { scale: ['--quick'] };
+
 const crashed = [];
 for (const name of wanted.length > 0 ? wanted : available) {
   process.stdout.write(`\n== bench/${name} ==\n`);
-  const result = spawnSync(process.execPath, [path.join(here, `${name}.js`)], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(here, `${name}.js`), ...(quickArgs[name] ?? [])],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (result.error || result.status !== 0) {
     crashed.push(name);
     process.stderr.write(

@@ -16,7 +16,7 @@
 // profile (node --cpu-prof) of each of our 10,000-recipient runs into DIR;
 // --recipients, --large (0 skips it) and --rated change the list sizes
 // (10,000, 100,000 and 100) for a shorter run on a busy machine.
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ import path from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { loadAverage, machine, printTable, repoRoot, requireDist, stats } from './lib/measure.js';
+import { startSink } from './lib/sinkProcess.js';
+import { writeList } from './lib/subscriberList.js';
 
 requireDist();
 
@@ -142,9 +144,7 @@ async function main() {
     }
     if (LARGE > 0) results.large = await ours(LARGE);
   } finally {
-    const exited = once(sink.child, 'exit');
-    sink.child.send({ type: 'close' });
-    await exited;
+    await sink.close();
   }
 
   const all = [
@@ -291,36 +291,6 @@ async function runProcess(name, args, env) {
   return output;
 }
 
-/** The smtp-server sink in its own process; `ask` sends a request and waits for its answer. */
-async function startSink() {
-  const child = fork(path.join(repoRoot, 'bench', 'lib', 'smtpSink.js'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  // A sink that dies would leave a request unanswered: fail it instead of waiting forever.
-  let failPending = () => {};
-  child.on('exit', (code, signal) => {
-    failPending(new Error(`bench/send: the sink exited (${code ?? signal})`));
-  });
-  const next = () =>
-    new Promise((resolve, reject) => {
-      failPending = reject;
-      child.once('message', resolve);
-    });
-  const first = await next();
-  check(first?.type === 'listening', 'the sink did not start');
-  return {
-    child,
-    port: first.port,
-    async ask(type) {
-      const answer = next();
-      child.send({ type });
-      const message = await answer;
-      check(message?.type === type, `the sink answered ${message?.type} to ${type}`);
-      return message;
-    },
-  };
-}
-
 /** The sample as a user's content root, sending at `rate` (0: as fast as the pool allows). */
 async function copySample(root, config, rate = 0) {
   await mkdir(root, { recursive: true });
@@ -333,23 +303,6 @@ async function copySample(root, config, rate = 0) {
     `${JSON.stringify({ ...config, send }, null, 2)}\n`,
   );
   return root;
-}
-
-/**
- * `count` distinct subscribers: one in ten without a name, some names
- * quoted or beyond ASCII, as a real list has.
- */
-async function writeList(file, count) {
-  const first = ['Ada', 'Grace', 'Zoë', 'José', 'Nguyễn', 'Mary-Ann', 'Søren', 'Aiko', 'Omar'];
-  const last = ['Lovelace', 'Hopper', 'Ångström', 'García', 'Văn', "O'Brien", 'Kierkegaard'];
-  const rows = ['email,name'];
-  for (let i = 0; i < count; i++) {
-    const email = `reader${String(i).padStart(6, '0')}@example.org`;
-    const name = i % 10 === 9 ? '' : `${first[i % first.length]} ${last[i % last.length]}`;
-    rows.push(i % 17 === 0 && name ? `${email},"${name}, Jr."` : `${email},${name}`);
-  }
-  await writeFile(file, `${rows.join('\n')}\n`);
-  return file;
 }
 
 function check(condition, message) {

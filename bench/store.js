@@ -12,7 +12,6 @@
 // Every process runs under bench/lib/measured.js, which records its maxRSS.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { loadAverage, machine, printTable, repoRoot, requireDist, verdict } from './lib/measure.js';
 import { findPostgresBin, startPostgresCluster } from './lib/postgresCluster.js';
+import { writeList } from './lib/subscriberList.js';
 
 requireDist();
 
@@ -147,26 +147,6 @@ async function copySample(root) {
     await cp(path.join(repoRoot, name), path.join(root, name), { recursive: true });
   }
   return root;
-}
-
-/** `count` distinct subscribers, written in chunks: one in ten without a name, some quoted or beyond ASCII. */
-async function writeList(file, count) {
-  const first = ['Ada', 'Grace', 'Zoë', 'José', 'Nguyễn', 'Mary-Ann', 'Søren', 'Aiko', 'Omar'];
-  const last = ['Lovelace', 'Hopper', 'Ångström', 'García', 'Văn', "O'Brien", 'Kierkegaard'];
-  const stream = createWriteStream(file);
-  let chunk = 'email,name\n';
-  for (let i = 0; i < count; i++) {
-    const email = `reader${String(i).padStart(7, '0')}@example.org`;
-    const name = i % 10 === 9 ? '' : `${first[i % first.length]} ${last[i % last.length]}`;
-    chunk += i % 17 === 0 && name ? `${email},"${name}, Jr."\n` : `${email},${name}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!stream.write(chunk)) await once(stream, 'drain');
-      chunk = '';
-    }
-  }
-  stream.end(chunk);
-  await once(stream, 'finish');
-  return file;
 }
 
 const seconds = (milliseconds) => `${(milliseconds / 1000).toFixed(2)} s`;

@@ -6,8 +6,14 @@
 // Messages from the parent: {type: 'reset'} zeroes the counts and the clock;
 // {type: 'stats'} is answered with {type: 'stats', ...} (see `stats()`).
 // {type: 'close'} stops the server and exits.
+// Started with `--tally`, it also counts messages per recipient address (a
+// Map of a million strings: fine in its own process, never in the sender's),
+// and {type: 'tally', expected: N} is answered with how many of the
+// addresses `subscriberEmail(0..N-1)` got none (missing) and how many
+// messages beyond one each they got (duplicates); a reset clears it.
 import process from 'node:process';
 import { SMTPServer } from 'smtp-server';
+import { subscriberEmail } from './subscriberList.js';
 
 let count = 0;
 let bytes = 0;
@@ -17,6 +23,7 @@ let resetAt = performance.now();
 /** From the first connection after a reset to the end of the last message: the send phase as the server saw it. */
 let firstConnectionAt;
 let lastMessageAt;
+const tally = process.argv.includes('--tally') ? new Map() : undefined;
 
 const server = new SMTPServer({
   authOptional: true,
@@ -31,12 +38,18 @@ const server = new SMTPServer({
     firstConnectionAt ??= performance.now();
     callback();
   },
-  onData(stream, _session, callback) {
+  onData(stream, session, callback) {
     stream.on('data', (chunk) => {
       bytes += chunk.length;
     });
     stream.on('end', () => {
       count++;
+      if (tally) {
+        for (const { address } of session.envelope.rcptTo) {
+          const key = address.toLowerCase();
+          tally.set(key, (tally.get(key) ?? 0) + 1);
+        }
+      }
       lastMessageAt = performance.now();
       callback();
     });
@@ -44,6 +57,8 @@ const server = new SMTPServer({
 });
 
 server.on('error', (error) => {
+  // A sender the bench kills on purpose (bench/scale) resets its connections.
+  if (error.code === 'ECONNRESET') return;
   process.stderr.write(`bench sink: ${error.message}\n`);
 });
 
@@ -65,6 +80,28 @@ function stats() {
   };
 }
 
+/** Who of the first `expected` generated subscribers got nothing, and how many copies beyond one were received. */
+function tallyOf(expected) {
+  let missing = 0;
+  let duplicates = 0;
+  let unexpected = 0;
+  for (let i = 0; i < expected; i++) {
+    if (!tally?.has(subscriberEmail(i))) missing++;
+  }
+  for (const [address, times] of tally ?? []) {
+    duplicates += times - 1;
+    if (!/^reader\d+@example\.org$/.test(address)) unexpected += times;
+  }
+  return {
+    type: 'tally',
+    recorded: tally !== undefined,
+    distinct: tally?.size ?? 0,
+    missing,
+    duplicates,
+    unexpected,
+  };
+}
+
 process.on('message', (message) => {
   if (message?.type === 'reset') {
     count = 0;
@@ -72,11 +109,14 @@ process.on('message', (message) => {
     connections = 0;
     firstConnectionAt = undefined;
     lastMessageAt = undefined;
+    tally?.clear();
     cpuAtReset = process.cpuUsage();
     resetAt = performance.now();
     process.send?.({ type: 'reset' });
   } else if (message?.type === 'stats') {
     process.send?.(stats());
+  } else if (message?.type === 'tally') {
+    process.send?.(tallyOf(message.expected));
   } else if (message?.type === 'close') {
     server.close(() => process.exit(0));
     // Open pooled connections would keep close() waiting; the bench is done with them.
