@@ -171,6 +171,36 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
     }
   });
 
+  it('refuses new claims to a process found gone whose session ended while it ran on: nothing is left claimed by it', async () => {
+    const [a, b] = await twoProcesses(10);
+    await begin(a);
+    const wa = await registerSendWorker(a, { edition, now });
+    const wb = await registerSendWorker(b, { edition, now });
+    try {
+      const claim = () =>
+        claimDeliveries(a, { edition, worker: wa.id, after: 0, runStartedAt: now, limit: 4, now });
+      await claim();
+      // Its lock's session ends (a dropped connection, an idle timeout), yet the process runs on.
+      await sql`
+        select pg_terminate_backend(pid) from pg_locks
+        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}`.execute(
+        b.db,
+      );
+      expect(await recoverStoppedWorkers(b, { edition, self: wb.id, now })).toMatchObject([
+        { id: wa.id, untried: 4 },
+      ]);
+      // Rows it claimed now could never be recovered again: the claim is refused.
+      await expect(claim()).rejects.toBeInstanceOf(LostClaimError);
+      expect(await deliveryCounts(b, edition)).toMatchObject({ pending: 10, claimed: 0 });
+    } finally {
+      await wb.finish('finished', now);
+      // Lets go of its lock's connection, or closing the pool would wait for it.
+      await wa.finish('stopped', now);
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('refuses to write over rows another process took over (LostClaimError)', async () => {
     const [a, b] = await twoProcesses(3);
     try {
