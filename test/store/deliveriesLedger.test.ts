@@ -8,6 +8,7 @@ import { deliveryCounts } from '../../src/store/deliveryCounts.js';
 import { eraseSubscriber } from '../../src/store/eraseSubscriber.js';
 import { openStore } from '../../src/store/openStore.js';
 import { recoverStoppedWorkers } from '../../src/store/recoverStoppedWorkers.js';
+import { returnClaims } from '../../src/store/returnClaims.js';
 import type { Store } from '../../src/store/Store.js';
 import { registerSendWorker } from '../../src/store/sendWorker.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
@@ -196,6 +197,48 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       await wb.finish('finished', now);
       // Lets go of its lock's connection, or closing the pool would wait for it.
       await wa.finish('stopped', now);
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a process found stopped that finishes while another recovers it waits for it, without a deadlock', async () => {
+    const [a, b] = await twoProcesses(5);
+    await begin(a);
+    const wa = await registerSendWorker(a, { edition, now });
+    let finishing: Promise<unknown> | undefined;
+    try {
+      await claimDeliveries(a, {
+        edition,
+        worker: wa.id,
+        after: 0,
+        runStartedAt: now,
+        limit: 3,
+        now,
+      });
+      // The other process recovers it, statement by statement as `recoverStoppedWorkers` does,
+      // and its own finish starts in the middle.
+      const recovered = await b.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('send_workers')
+          .set({ finished_at: now.toISOString(), outcome: 'died' })
+          .where('id', '=', wa.id)
+          .where('finished_at', 'is', null)
+          .execute();
+        finishing = wa.finish('stopped', now);
+        for (let waiting = 0; waiting === 0; ) {
+          const { rows } = await sql<{ waiting: string }>`
+            select count(*) as waiting from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(a.db);
+          waiting = Number(rows[0]?.waiting);
+        }
+        return returnClaims(trx, wa.id);
+      });
+      expect(recovered).toEqual({ inDoubt: 0, untried: 3 });
+      expect(await finishing).toEqual({ inDoubt: 0, untried: 0 });
+      expect(await deliveryCounts(b, edition)).toMatchObject({ pending: 5, claimed: 0 });
+    } finally {
+      await (finishing ?? wa.finish('stopped', now)).catch(() => {});
       await a.close();
       await b.close();
     }
