@@ -413,7 +413,7 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
           if (died) return;
           died = true;
           await sql`
-            select pg_terminate_backend(pid) from pg_locks
+            select pg_terminate_backend(pid, 10000) from pg_locks
             where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${doomed.id}
               and database = (select oid from pg_database where datname = current_database())`.execute(
             store.db,

@@ -144,10 +144,12 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       expect(await recoverStoppedWorkers(b, { edition, self: wb.id, now })).toEqual([]);
       expect((await deliveryCounts(b, edition)).claimed).toBe(2);
 
-      // Its session ends as a killed process's does: the lock is free.
+      // Its session ends as a killed process's does: the lock is free (the
+      // timeout waits for the backend to be gone, not just told to go).
       const { rows: ended } = await sql<{ ended: boolean }>`
-        select pg_terminate_backend(pid) as ended from pg_locks
-        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}`.execute(
+        select pg_terminate_backend(pid, 10000) as ended from pg_locks
+        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}
+          and database = (select oid from pg_database where datname = current_database())`.execute(
         b.db,
       );
       expect(ended).toEqual([{ ended: true }]);
@@ -183,8 +185,9 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       await claim();
       // Its lock's session ends (a dropped connection, an idle timeout), yet the process runs on.
       await sql`
-        select pg_terminate_backend(pid) from pg_locks
-        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}`.execute(
+        select pg_terminate_backend(pid, 10000) from pg_locks
+        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}
+          and database = (select oid from pg_database where datname = current_database())`.execute(
         b.db,
       );
       expect(await recoverStoppedWorkers(b, { edition, self: wb.id, now })).toMatchObject([
