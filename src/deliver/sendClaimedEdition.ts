@@ -17,7 +17,7 @@ import { registerSendWorker } from '../store/sendWorker.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import type { ListedSubscriber } from './recipientQueue.js';
 import type { SendProgress, SendReport } from './sendEdition.js';
-import { type LoopItem, runSendLoop, type Tally } from './sendLoop.js';
+import { type LoopItem, runSendLoop, type SendLoopResult, type Tally } from './sendLoop.js';
 import type { Transport } from './transports/Transport.js';
 
 export interface ClaimedSendOptions {
@@ -99,6 +99,7 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
     const finalBefore = before.sent + before.failed + before.suppressed;
 
     let possibleDuplicates = 0;
+    let lastFailure: string | undefined;
     // Edition-wide outcomes as last read, and this run's at that moment.
     let tally: Tally = { outcomes: 0, sentNow: 0 };
     let finalAtRefresh = finalBefore;
@@ -119,20 +120,22 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
       outcomesAtRefresh = tally.outcomes;
     };
 
-    const claims = claimQueue(
-      async (after) =>
-        claimDeliveries(store, {
-          edition: edition.id,
-          worker: worker.id,
-          after,
-          runStartedAt: worker.startedAt,
-          limit: claimBatch,
-          now: options.now(),
-        }),
-      recover,
-    );
+    const newClaims = () =>
+      claimQueue(
+        async (after) =>
+          claimDeliveries(store, {
+            edition: edition.id,
+            worker: worker.id,
+            after,
+            runStartedAt: worker.startedAt,
+            limit: claimBatch,
+            now: options.now(),
+          }),
+        recover,
+      );
     // Rows settled without a try (suppressed), counted into progress.
     let passedOver = 0;
+    let claims = newClaims();
     const next = async (): Promise<Pending | undefined> => {
       for (;;) {
         const row = await claims.next();
@@ -167,34 +170,53 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
       }
     };
 
-    const loop = await runSendLoop<Pending>({
-      root,
-      rendered,
-      config,
-      transport,
-      secret,
-      signal,
-      now: options.now,
-      next,
-      sending: async (item) => {
-        await writer.sending(item.row, item.hash);
-        if (inDoubt.delete(item.row)) possibleDuplicates++;
-      },
-      settled: (item, result) =>
-        writer.settle(item.row, {
-          status: result.status,
-          code: result.code,
-          gaveUp: result.status !== 'sent' && result.gaveUp === true,
-        }),
-      onBounced: options.onBounced,
-      onDelivered: options.onDelivered,
-      report: (latest) => {
-        tally = { outcomes: latest.outcomes + passedOver, sentNow: latest.sentNow };
-        report();
-      },
-    });
-    tally = { outcomes: loop.outcomes + passedOver, sentNow: loop.sentNow };
-    const { sentNow, lastFailure } = loop;
+    // Earlier rounds' figures (see below).
+    let earlier: Tally = { outcomes: 0, sentNow: 0 };
+    let loop: SendLoopResult<Pending>;
+    for (;;) {
+      loop = await runSendLoop<Pending>({
+        root,
+        rendered,
+        config,
+        transport,
+        secret,
+        signal,
+        now: options.now,
+        next,
+        sending: async (item) => {
+          await writer.sending(item.row, item.hash);
+          if (inDoubt.delete(item.row)) possibleDuplicates++;
+        },
+        settled: (item, result) =>
+          writer.settle(item.row, {
+            status: result.status,
+            code: result.code,
+            gaveUp: result.status !== 'sent' && result.gaveUp === true,
+          }),
+        onBounced: options.onBounced,
+        onDelivered: options.onDelivered,
+        report: (latest) => {
+          tally = {
+            outcomes: earlier.outcomes + latest.outcomes + passedOver,
+            sentNow: earlier.sentNow + latest.sentNow,
+          };
+          report();
+        },
+      });
+      earlier = {
+        outcomes: earlier.outcomes + loop.outcomes,
+        sentNow: earlier.sentNow + loop.sentNow,
+      };
+      lastFailure = loop.lastFailure ?? lastFailure;
+      if (loop.stopped !== undefined || signal.aborted) break;
+      // A sender that died after this run's last look for rows left them
+      // claimed: take them now, or they would wait in dead hands for a
+      // next run while this one reports them as others' to finish.
+      if ((await recover()) === 0) break;
+      claims = newClaims();
+    }
+    tally = { outcomes: earlier.outcomes + passedOver, sentNow: earlier.sentNow };
+    const { sentNow } = tally;
     stopped = loop.stopped;
     // Whoever waits for a retry when the run stops is left for the next run.
     for (const item of loop.waiting) await writer.settle(item.row, { status: 'deferred' });

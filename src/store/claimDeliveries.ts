@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { SubscriberStatus } from './Database.js';
+import { LostClaimError } from './DeliveryWriter.js';
 import { attributesFromJson } from './rowMapping.js';
 import type { Store } from './Store.js';
 
@@ -37,21 +38,35 @@ export interface ClaimDeliveriesOptions {
  * them `claimed` by `worker`. `FOR UPDATE SKIP LOCKED` passes over rows
  * another process is taking at this moment instead of waiting for it, so
  * any number of processes claim side by side and no row goes to two. One
- * statement claims and reads whom each row is for.
+ * statement claims and reads whom each row is for. Throws `LostClaimError`
+ * when `worker` was found stopped (its lock's session ended while the
+ * process ran on): rows it claimed then would be held by a sender nobody
+ * recovers any more.
  */
 export async function claimDeliveries(
   store: Store,
   options: ClaimDeliveriesOptions,
 ): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql<{
-    id: number;
-    attempt: number;
-    in_doubt: number;
-    address: string | null;
-    name: string | null;
-    attributes: string | null;
-    status: SubscriberStatus | null;
-  }>`
+  const { rows } = await store.db.transaction().execute(async (trx) => {
+    // Shared lock on the sender's row: a recovery marking it stopped waits for
+    // this claim to commit and then puts its rows back, or has committed and
+    // this claim sees it finished.
+    const alive = await sql`
+      select id from send_workers where id = ${options.worker} and finished_at is null
+      for share`.execute(trx);
+    if (alive.rows.length === 0)
+      throw new LostClaimError(
+        'this send process was found stopped by another one (its connection to PostgreSQL was lost) and its recipients were taken over; stopping so nobody is mailed twice',
+      );
+    return sql<{
+      id: number;
+      attempt: number;
+      in_doubt: number;
+      address: string | null;
+      name: string | null;
+      attributes: string | null;
+      status: SubscriberStatus | null;
+    }>`
     with picked as (
       select id from deliveries
       where edition = ${options.edition} and id > ${options.after}
@@ -69,7 +84,8 @@ export async function claimDeliveries(
     select claimed.id, claimed.attempt, claimed.in_doubt,
            s.address, s.name, s.attributes, s.status
     from claimed left join subscribers s on s.id = claimed.subscriber_id
-    order by claimed.id`.execute(store.db);
+    order by claimed.id`.execute(trx);
+  });
   return rows.map((row) => ({
     id: Number(row.id),
     attempt: Number(row.attempt),

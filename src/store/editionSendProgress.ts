@@ -14,7 +14,9 @@ export interface EditionSendProgress {
 /**
  * An edition's live figures from the deliveries ledger, or undefined when it
  * was not sent from it. Live senders are counted from `pg_locks`, which
- * shows whose lock is held without taking any.
+ * shows whose lock is held without taking any: the server's locks, every
+ * database's, so only this database's are counted (another database on the
+ * same server numbers its senders from 1 too).
  */
 export async function editionSendProgress(
   store: Store,
@@ -31,6 +33,7 @@ export async function editionSendProgress(
     select count(*) as senders from pg_locks l
     join send_workers w on l.classid = ${advisoryLockSpaces.sendWorker} and l.objid = w.id
     where l.locktype = 'advisory' and l.objsubid = 2 and l.granted
+      and l.database = (select oid from pg_database where datname = current_database())
       and w.edition = ${edition} and w.finished_at is null`.execute(store.db);
   return {
     total: Number(begun.total),

@@ -70,13 +70,16 @@ export async function registerSendWorker(
       finished ??= (async () => {
         try {
           return await store.db.transaction().execute(async (trx) => {
-            const returned = await returnClaims(trx, id);
+            // The sender's row first, then its deliveries, in the order
+            // `recoverStoppedWorkers` locks them: a process found stopped
+            // (its session cut) that finishes while another recovers it
+            // waits for it instead of deadlocking with it.
             await trx
               .updateTable('send_workers')
               .set({ finished_at: now.toISOString(), outcome })
               .where('id', '=', id)
               .execute();
-            return returned;
+            return returnClaims(trx, id);
           });
         } finally {
           letGo();

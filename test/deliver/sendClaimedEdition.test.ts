@@ -2,11 +2,20 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { run as runStatus } from '../../src/commands/statusCommand.js';
+import { sendClaimedEdition } from '../../src/deliver/sendClaimedEdition.js';
+import { transportFromEnv } from '../../src/deliver/transports/transportFromEnv.js';
 import { journalPath } from '../../src/ledger/archivePaths.js';
+import { secretId } from '../../src/ledger/secretId.js';
+import { advisoryLockSpaces } from '../../src/store/advisoryLocks.js';
+import { beginEditionSend } from '../../src/store/beginEditionSend.js';
+import { claimDeliveries } from '../../src/store/claimDeliveries.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/Store.js';
+import { registerSendWorker } from '../../src/store/sendWorker.js';
+import { renderChosenEdition } from '../../src/usecases/renderChosenEdition.js';
 import { captureIo } from '../helpers/captureIo.js';
 import { until } from '../helpers/crashTrial.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
@@ -359,6 +368,70 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
       await sink.close();
     }
   }, 180_000);
+
+  it('takes the rows of a sender that died after its own last look: none is left in dead hands with the run reported complete', async () => {
+    const sink = await startSmtpSink();
+    const { root, env, store, addresses } = await ledgerFixture(90, sink);
+    const chosen = await renderChosenEdition(root, new Date(), { otherwise: 'none' });
+    if (chosen.status !== 'rendered') throw new Error(`no edition: ${chosen.status}`);
+    // Another sender, alive while this run looks for rows, holding 30 of them.
+    const other = await openStore({
+      engine: 'postgres',
+      connectionString: env.STORYLINE_DATABASE_URL,
+    });
+    await beginEditionSend(other, {
+      edition: editionId,
+      key: secretId(secret),
+      activeAt: new Date(),
+      now: new Date(),
+    });
+    const doomed = await registerSendWorker(other, { edition: editionId, now: new Date(0) });
+    const held = await claimDeliveries(other, {
+      edition: editionId,
+      worker: doomed.id,
+      after: 30,
+      runStartedAt: new Date(0),
+      limit: 30,
+      now: new Date(),
+    });
+    expect(held).toHaveLength(30);
+    let died = false;
+    try {
+      const report = await sendClaimedEdition({
+        root,
+        rendered: chosen.rendered,
+        config: chosen.project.config,
+        transport: transportFromEnv(env, root, editionId),
+        store,
+        ledger: 'the test store',
+        secret,
+        signal: new AbortController().signal,
+        now: () => new Date(),
+        // Said once the run has claimed everything it could and sent it: the
+        // other sender dies now, its 30 rows still claimed.
+        onDelivered: async () => {
+          if (died) return;
+          died = true;
+          await sql`
+            select pg_terminate_backend(pid, 10000) from pg_locks
+            where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${doomed.id}
+              and database = (select oid from pg_database where datname = current_database())`.execute(
+            store.db,
+          );
+        },
+      });
+      expect(died).toBe(true);
+      expect(report).toMatchObject({ complete: true, inOtherHands: 0, sentNow: 90 });
+      const counts = sink.countByAddress();
+      expect([...counts.keys()].sort()).toEqual([...addresses].sort());
+      expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+    } finally {
+      await doomed.finish('stopped', new Date());
+      await other.close();
+      await sink.close();
+      await store.close();
+    }
+  }, 60_000);
 
   it('refuses --shard with a PostgreSQL store (exit 2), sending and writing nothing', async () => {
     const sink = await startSmtpSink();

@@ -8,6 +8,7 @@ import { deliveryCounts } from '../../src/store/deliveryCounts.js';
 import { eraseSubscriber } from '../../src/store/eraseSubscriber.js';
 import { openStore } from '../../src/store/openStore.js';
 import { recoverStoppedWorkers } from '../../src/store/recoverStoppedWorkers.js';
+import { returnClaims } from '../../src/store/returnClaims.js';
 import type { Store } from '../../src/store/Store.js';
 import { registerSendWorker } from '../../src/store/sendWorker.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
@@ -143,10 +144,12 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       expect(await recoverStoppedWorkers(b, { edition, self: wb.id, now })).toEqual([]);
       expect((await deliveryCounts(b, edition)).claimed).toBe(2);
 
-      // Its session ends as a killed process's does: the lock is free.
+      // Its session ends as a killed process's does: the lock is free (the
+      // timeout waits for the backend to be gone, not just told to go).
       const { rows: ended } = await sql<{ ended: boolean }>`
-        select pg_terminate_backend(pid) as ended from pg_locks
-        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}`.execute(
+        select pg_terminate_backend(pid, 10000) as ended from pg_locks
+        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}
+          and database = (select oid from pg_database where datname = current_database())`.execute(
         b.db,
       );
       expect(ended).toEqual([{ ended: true }]);
@@ -166,6 +169,79 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       // The gone process holds nothing any more: its own finish puts nothing back.
       expect(await wa.finish('stopped', now)).toEqual({ inDoubt: 0, untried: 0 });
     } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses new claims to a process found gone whose session ended while it ran on: nothing is left claimed by it', async () => {
+    const [a, b] = await twoProcesses(10);
+    await begin(a);
+    const wa = await registerSendWorker(a, { edition, now });
+    const wb = await registerSendWorker(b, { edition, now });
+    try {
+      const claim = () =>
+        claimDeliveries(a, { edition, worker: wa.id, after: 0, runStartedAt: now, limit: 4, now });
+      await claim();
+      // Its lock's session ends (a dropped connection, an idle timeout), yet the process runs on.
+      await sql`
+        select pg_terminate_backend(pid, 10000) from pg_locks
+        where locktype = 'advisory' and classid = ${advisoryLockSpaces.sendWorker} and objid = ${wa.id}
+          and database = (select oid from pg_database where datname = current_database())`.execute(
+        b.db,
+      );
+      expect(await recoverStoppedWorkers(b, { edition, self: wb.id, now })).toMatchObject([
+        { id: wa.id, untried: 4 },
+      ]);
+      // Rows it claimed now could never be recovered again: the claim is refused.
+      await expect(claim()).rejects.toBeInstanceOf(LostClaimError);
+      expect(await deliveryCounts(b, edition)).toMatchObject({ pending: 10, claimed: 0 });
+    } finally {
+      await wb.finish('finished', now);
+      // Lets go of its lock's connection, or closing the pool would wait for it.
+      await wa.finish('stopped', now);
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a process found stopped that finishes while another recovers it waits for it, without a deadlock', async () => {
+    const [a, b] = await twoProcesses(5);
+    await begin(a);
+    const wa = await registerSendWorker(a, { edition, now });
+    let finishing: Promise<unknown> | undefined;
+    try {
+      await claimDeliveries(a, {
+        edition,
+        worker: wa.id,
+        after: 0,
+        runStartedAt: now,
+        limit: 3,
+        now,
+      });
+      // The other process recovers it, statement by statement as `recoverStoppedWorkers` does,
+      // and its own finish starts in the middle.
+      const recovered = await b.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('send_workers')
+          .set({ finished_at: now.toISOString(), outcome: 'died' })
+          .where('id', '=', wa.id)
+          .where('finished_at', 'is', null)
+          .execute();
+        finishing = wa.finish('stopped', now);
+        for (let waiting = 0; waiting === 0; ) {
+          const { rows } = await sql<{ waiting: string }>`
+            select count(*) as waiting from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(a.db);
+          waiting = Number(rows[0]?.waiting);
+        }
+        return returnClaims(trx, wa.id);
+      });
+      expect(recovered).toEqual({ inDoubt: 0, untried: 3 });
+      expect(await finishing).toEqual({ inDoubt: 0, untried: 0 });
+      expect(await deliveryCounts(b, edition)).toMatchObject({ pending: 5, claimed: 0 });
+    } finally {
+      await (finishing ?? wa.finish('stopped', now)).catch(() => {});
       await a.close();
       await b.close();
     }
