@@ -14,6 +14,8 @@ export interface CompactionOf {
   /** `secretId` of the secret the journal was written under (checked by `Journal.open`). */
   key: string;
   edition: string;
+  /** About how many recipients the journal names, when known: its table is sized for them at once. */
+  expectedSize?: number | undefined;
 }
 
 /**
@@ -34,7 +36,7 @@ export function* compactedJournal(
   of: CompactionOf,
   options: ReadLinesOptions = {},
 ): Generator<string> {
-  const lastLine = new HashPrefixMap({ values: true });
+  const lastLine = new HashPrefixMap({ values: true, expectedSize: of.expectedSize });
   let from: string | undefined;
   let to: string | undefined;
   const widen = (at: string | undefined) => {
