@@ -12,9 +12,10 @@ let kept = false;
  *
  * And the young generation stays at its first size (1 MB a semi-space)
  * instead of growing to 16: a send's garbage is short-lived rows and
- * messages, which die as well in a small nursery, so the 30 MB it saves
- * costs about 5% more CPU (docs/benchmarks.md, "the floor"). V8 reads both
- * flags as it collects, so setting them once the process runs takes effect.
+ * messages, which die as well in a small nursery: 30 MB less, and no more
+ * CPU (less, in alternating pairs of sends: docs/benchmarks.md, "the
+ * floor"). V8 reads both flags as it collects, so setting them once the
+ * process runs takes effect (unlike `--max-semi-space-size`).
  */
 export function keepHeapFlat(): void {
   kept = true;
