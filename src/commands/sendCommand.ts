@@ -2,19 +2,17 @@ import path from 'node:path';
 import type { CommandContext } from '../cli/CommandContext.js';
 import { databaseUrlAsUsage } from '../cli/databaseUrlAsUsage.js';
 import type { Io } from '../cli/Io.js';
+import { keepHeapFlatAgain } from '../cli/keepHeapFlat.js';
 import { UsageError } from '../cli/UsageError.js';
 import { parseShard } from '../deliver/parseShard.js';
 import { progressReporter } from '../deliver/progressReporter.js';
 import { secretFromEnv } from '../deliver/secret.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import type { Shard } from '../ledger/archivePaths.js';
-import { countDryRun } from '../usecases/countDryRun.js';
-import { deliverEdition } from '../usecases/deliverEdition.js';
-import { describeDelivery, describeDeliveryEvent } from '../usecases/describeDelivery.js';
-import { mailTestCopy } from '../usecases/mailTestCopy.js';
+import type { DeliveryResult } from '../usecases/deliverEdition.js';
 import type { OutputLine } from '../usecases/OutputLine.js';
-import { storeFlag } from '../usecases/openRecipients.js';
-import { renderChosenEdition } from '../usecases/renderChosenEdition.js';
+import { renderChosenEditionApart } from '../usecases/renderChosenEditionApart.js';
+import { storeFlag } from '../usecases/storeFlag.js';
 
 export interface SendCommandOptions {
   root: string;
@@ -37,9 +35,13 @@ export async function send(options: SendCommandOptions): Promise<number> {
   const print = (lines: readonly OutputLine[]) => {
     for (const line of lines) io[line.stream].write(`${line.text}\n`);
   };
-  const chosen = await renderChosenEdition(options.root, io.now(), {
+  // Rendered in a thread that has ended before anything is mailed, and the
+  // modules that mail loaded only after it: the renderer's memory is never
+  // held during a send (docs/architecture.md, "Memory").
+  const chosen = await renderChosenEditionApart(options.root, io.now(), {
     otherwise: options.to ? 'newest' : 'none',
   });
+  keepHeapFlatAgain();
   for (const problem of chosen.problems) io.stderr.write(`${formatProblem(problem, io.cwd)}\n`);
   if (chosen.status === 'failed') {
     io.stderr.write('Nothing was sent: fix the problems above (storyline check lists them)\n');
@@ -58,6 +60,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
   if (warning) io.stderr.write(`warning: ${warning}\n`);
 
   if (options.to) {
+    const { mailTestCopy } = await import('../usecases/mailTestCopy.js');
     const result = await mailTestCopy({
       project,
       rendered,
@@ -81,6 +84,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
   }
 
   if (options.dryRun) {
+    const { countDryRun } = await import('../usecases/countDryRun.js');
     const count = await countDryRun({
       project,
       rendered,
@@ -105,8 +109,12 @@ export async function send(options: SendCommandOptions): Promise<number> {
     return count.listProblems.some((m) => m.fatal) ? 1 : 0;
   }
 
+  const [{ deliverEdition }, { describeDelivery, describeDeliveryEvent }] = await Promise.all([
+    import('../usecases/deliverEdition.js'),
+    import('../usecases/describeDelivery.js'),
+  ]);
   const progress = progressReporter(io.stderr);
-  let delivery: Awaited<ReturnType<typeof deliverEdition>>;
+  let delivery: DeliveryResult;
   try {
     delivery = await deliverEdition({
       project,

@@ -9,6 +9,12 @@ export interface HashPrefixMapOptions {
   /** Keep a 32-bit value per key (a map); a set does without. */
   values?: boolean | undefined;
   /**
+   * About how many keys will be added, when known: the table starts large
+   * enough for them, so it does not double on the way there (a doubling
+   * holds the old table and the new at once, 1.5× the final size).
+   */
+  expectedSize?: number | undefined;
+  /**
    * Test only: keep just the first `keyBits` bits of each key, so that
    * different hashes collide on purpose and the documented false positive
    * can be shown.
@@ -63,14 +69,20 @@ export class HashPrefixMap {
       return bits === 0 ? 0 : bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
     });
     this.#probe = new Uint32Array(words);
-    this.#keys = new Uint32Array(initialCapacity * words);
-    this.#values = options.values ? new Uint32Array(initialCapacity) : undefined;
-    this.#used = new Uint8Array(initialCapacity);
+    const capacity = capacityFor(options.expectedSize ?? 0);
+    this.#keys = new Uint32Array(capacity * words);
+    this.#values = options.values ? new Uint32Array(capacity) : undefined;
+    this.#used = new Uint8Array(capacity);
   }
 
   /** How many distinct keys (as far as their prefixes tell them apart). */
   get size(): number {
     return this.#size;
+  }
+
+  /** Slots in the table: it doubles when three quarters are used. */
+  get capacity(): number {
+    return this.#used.length;
   }
 
   has(key: string): boolean {
@@ -185,6 +197,16 @@ export class HashPrefixMap {
     this.#values = values;
     this.#used = used;
   }
+}
+
+/** The smallest power of two, at least the initial capacity, that holds `size` keys without doubling. */
+function capacityFor(size: number): number {
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new RangeError(`Unexpected expected size ${size}, expected a whole number ≥ 0`);
+  }
+  let capacity = initialCapacity;
+  while (size > capacity * maxLoad) capacity *= 2;
+  return capacity;
 }
 
 /** A slot for a key; mixed, so that keys narrowed in tests still spread. */

@@ -61,10 +61,10 @@ export class Journal {
   static async open(
     filePath: string,
     key: string,
-    options: ReadLinesOptions = {},
+    options: ReadLinesOptions & { expectedSize?: number | undefined } = {},
   ): Promise<Journal> {
     await mkdir(path.dirname(filePath), { recursive: true });
-    const { parsed, end, size } = readJournal(filePath, key, options, false);
+    const { parsed, end, size } = readJournal(filePath, key, options, false, options.expectedSize);
     // An append follows a link: a committed deliveries.jsonl -> ~/.bashrc is refused.
     const fd = openNoFollowSync(filePath, 'a+');
     // A crash can cut the last line short; drop it so the next append starts clean.
@@ -174,8 +174,9 @@ function readJournal(
   key: string,
   options: ReadLinesOptions,
   withTail: boolean,
+  expectedSize?: number,
 ): { parsed: ParsedJournal; end: number; size: number } {
-  const outcomes = new JournalOutcomes();
+  const outcomes = new JournalOutcomes(expectedSize);
   const problems: JournalProblem[] = [];
   let fd: number;
   try {

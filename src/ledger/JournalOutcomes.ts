@@ -33,7 +33,12 @@ const maxAttempt = 2 ** 27;
  * that a recipient is taken for another (1.3 × 10^-17 at a million).
  */
 export class JournalOutcomes {
-  readonly #map = new HashPrefixMap({ values: true });
+  readonly #map: HashPrefixMap;
+
+  /** `expectedSize`: about how many recipients it will hold, when known (sized for them at once). */
+  constructor(expectedSize?: number) {
+    this.#map = new HashPrefixMap({ values: true, expectedSize });
+  }
 
   get size(): number {
     return this.#map.size;

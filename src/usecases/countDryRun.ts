@@ -21,7 +21,7 @@ import { type OpenRecipients, withRecipients } from './openRecipients.js';
 import { type SendRefusal, sendPreflight } from './sendPreflight.js';
 
 export interface DryRunOptions {
-  project: Project;
+  project: Pick<Project, 'root' | 'config'>;
   rendered: Rendered;
   secret: string;
   env: NodeJS.ProcessEnv;

@@ -33,7 +33,7 @@ export type DeliveryEvent =
   | { type: 'warning'; text: string };
 
 export interface DeliverOptions {
-  project: Project;
+  project: Pick<Project, 'root' | 'config'>;
   rendered: Rendered;
   secret: string;
   env: NodeJS.ProcessEnv;

@@ -1,18 +1,11 @@
 import path from 'node:path';
 import { csvRecipients, type RecipientSource } from '../deliver/recipientQueue.js';
 import { resolveSubscriberSource, type SubscriberSource } from '../deliver/subscriberSource.js';
-import { addSuppression } from '../store/addSuppression.js';
-import { countActive } from '../store/countActive.js';
 import { parseDatabaseUrl, type StoreTarget } from '../store/databaseUrl.js';
-import { markDeliveredTo } from '../store/markDeliveredTo.js';
-import { openStore } from '../store/openStore.js';
 import type { Store } from '../store/Store.js';
-import { setStatus } from '../store/setStatus.js';
-import { streamActive } from '../store/streamActive.js';
-import { suppressedHashes } from '../store/suppressedHashes.js';
+import { storeFlag } from './storeFlag.js';
 
-/** The `--subscribers` value that picks the store over a CSV. */
-export const storeFlag = 'db';
+export { storeFlag };
 
 /** Who a send goes to, CSV or store, with what the store adds to a send. */
 export interface OpenRecipients {
@@ -55,6 +48,13 @@ export async function openRecipients(options: {
     return { source, recipients: csvRecipients(source.path), close: async () => {} };
   }
   const target = parseDatabaseUrl(url, root);
+  // The store's modules (Kysely, pg, better-sqlite3: about 15 MB) are loaded
+  // only for a send from the store, never for one from a CSV.
+  const [{ openStore }, { streamActive }, { countActive }] = await Promise.all([
+    import('../store/openStore.js'),
+    import('../store/streamActive.js'),
+    import('../store/countActive.js'),
+  ]);
   const store = await openStore(target);
   const recipients: RecipientSource = async function* ({ activeAt }) {
     for await (const subscriber of streamActive(store, 1000, activeAt)) {
@@ -82,6 +82,13 @@ export async function storeSendHooks(
   editionId: string,
   now: () => Date,
 ) {
+  const [{ addSuppression }, { markDeliveredTo }, { setStatus }, { suppressedHashes }] =
+    await Promise.all([
+      import('../store/addSuppression.js'),
+      import('../store/markDeliveredTo.js'),
+      import('../store/setStatus.js'),
+      import('../store/suppressedHashes.js'),
+    ]);
   return {
     alsoSuppressed: await suppressedHashes(store, secret),
     onBounced: async (subscriber: { email: string }) => {

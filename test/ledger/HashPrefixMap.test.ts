@@ -72,4 +72,26 @@ describe('the hash prefix map', () => {
     expect(() => new HashPrefixMap().has('short')).toThrow(/Unexpected key of 3 bytes/);
     expect(() => new HashPrefixMap({ words: 5 })).toThrow(RangeError);
   });
+
+  it('given the keys it will hold, starts with a table for them and never doubles', () => {
+    const count = 100_000;
+    const sized = new HashPrefixMap({ values: true, expectedSize: count });
+    const grown = new HashPrefixMap({ values: true });
+    const first = sized.capacity;
+    for (let i = 0; i < count; i++) {
+      sized.set(hashOf(i), i);
+      grown.set(hashOf(i), i);
+    }
+    // The smallest power of two holding 100,000 keys three quarters full.
+    expect(first).toBe(262_144);
+    expect(sized.capacity).toBe(first);
+    expect(grown.capacity).toBe(first);
+    expect(sized.get(hashOf(99_999))).toBe(99_999);
+    // More than expected still fits: the table doubles as before.
+    for (let i = count; i < 2 * count; i++) sized.set(hashOf(i), i);
+    expect(sized.capacity).toBe(2 * first);
+    expect(sized.size).toBe(2 * count);
+    expect(() => new HashPrefixMap({ expectedSize: -1 })).toThrow(RangeError);
+    expect(() => new HashPrefixMap({ expectedSize: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+  });
 });
