@@ -28,9 +28,9 @@ interface Settle {
  * Writes a send process's marks on the rows it holds, committed before each
  * call resolves: `sending` before the SMTP exchange, the outcome after, as
  * the journal's lines are. Marks that arrive while a write is under way go
- * out together in the next one (one statement for the `sending` marks and
- * one for the outcomes), so ten messages in flight cost about two commits a
- * round, not twenty. Every statement names this process as the holder: a
+ * out together in the next one (one statement, so one round trip and one
+ * commit, for the `sending` marks and the outcomes alike), so ten messages
+ * in flight cost about one commit a round, not twenty. Every statement names this process as the holder: a
  * row put back by another process (this one was thought gone) is not
  * overwritten, and the call fails with `LostClaimError`.
  */
@@ -89,20 +89,18 @@ export class DeliveryWriter {
   async #write(batch: readonly Pending[]): Promise<void> {
     const sending = batch.filter((item) => item.kind === 'sending');
     const settles = batch.filter((item) => item.kind === 'settle');
+    const s = settles.map((item) => item.settlement);
     const at = this.#now().toISOString();
-    if (sending.length > 0) {
-      const result = await sql`
+    // Both kinds in one statement, so a round costs one round trip and one
+    // commit; a row is never in both (its outcome waits for its mark).
+    const { rows } = await sql<{ marked: string; settled: string }>`
+      with marked as (
         update deliveries d
         set status = 'sending', attempt = d.attempt + 1, address_hash = v.hash
         from unnest(${sending.map((item) => item.id)}::int[], ${sending.map((item) => item.hash)}::text[]) as v(id, hash)
-        where d.id = v.id and d.worker = ${this.#worker} and d.status in ('claimed', 'retrying')`.execute(
-        this.#store.db,
-      );
-      this.#expect(result.numAffectedRows, sending.length);
-    }
-    if (settles.length > 0) {
-      const s = settles.map((item) => item.settlement);
-      const result = await sql`
+        where d.id = v.id and d.worker = ${this.#worker} and d.status in ('claimed', 'retrying')
+        returning 1
+      ), settled as (
         update deliveries d
         set status = v.status,
             code = v.code,
@@ -118,9 +116,14 @@ export class DeliveryWriter {
           ${s.map((x) => (x.gaveUp ? 1 : 0))}::int[],
           ${s.map((x) => x.hash ?? null)}::text[]
         ) as v(id, status, code, gave_up, hash)
-        where d.id = v.id and d.worker = ${this.#worker}`.execute(this.#store.db);
-      this.#expect(result.numAffectedRows, settles.length);
-    }
+        where d.id = v.id and d.worker = ${this.#worker}
+        returning 1
+      )
+      select (select count(*) from marked) as marked, (select count(*) from settled) as settled`.execute(
+      this.#store.db,
+    );
+    this.#expect(BigInt(rows[0]?.marked ?? 0), sending.length);
+    this.#expect(BigInt(rows[0]?.settled ?? 0), settles.length);
   }
 
   #expect(affected: bigint | undefined, wanted: number): void {
