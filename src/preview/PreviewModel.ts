@@ -7,6 +7,7 @@ import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { planEditionById } from '../edition/planEdition.js';
+import { LedgerCache } from '../ledger/LedgerCache.js';
 import { loadProject, type Project } from '../project/loadProject.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
@@ -59,16 +60,20 @@ export class PreviewModel {
   #views = new Map<string, Promise<EditionView>>();
   /** Parsed content between saves: a save re-parses only the files it changed. */
   #content: ContentCache | undefined;
+  /** The archive's records between saves: a story mailed update by update has thousands. */
+  #ledger: LedgerCache | undefined;
   #state: PreviewState | undefined;
   #labels = new WeakMap<Update, { key: string; label: string }>();
 
   constructor(
     readonly root: string,
     readonly now: () => Date,
-    /** `incremental: false` re-parses every file on each refresh, for the benchmark's before. */
+    /** `incremental: false` re-reads every file on each refresh, for the benchmark's before. */
     options: { incremental?: boolean } = {},
   ) {
-    this.#content = options.incremental === false ? undefined : new ContentCache();
+    const incremental = options.incremental !== false;
+    this.#content = incremental ? new ContentCache() : undefined;
+    this.#ledger = incremental ? new LedgerCache() : undefined;
   }
 
   get version(): number {
@@ -91,10 +96,13 @@ export class PreviewModel {
 
   /**
    * Reload content, config and template; every cached render is dropped.
-   * Content files that did not change keep their parse.
+   * Content files and archive records that did not change keep their parse.
    */
   async refresh(): Promise<void> {
-    const project = await loadProject(this.root, this.now(), { cache: this.#content });
+    const project = await loadProject(this.root, this.now(), {
+      cache: this.#content,
+      ledgerCache: this.#ledger,
+    });
     const template = await loadTemplate(project.root, project.config);
     this.#project = project;
     this.#template = template;

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { StampedCache } from '../util/StampedCache.js';
+import type { editionRecordSchema } from './editionRecordSchema.js';
+
+/** An edition.json as read and validated, before `currentRecordForm`. */
+export type EditionRecordRead = z.output<typeof editionRecordSchema>;
+
+/** One entry of an archive folder, as the walk for links needs it. */
+export interface FolderEntry {
+  name: string;
+  kind: 'folder' | 'link' | 'other';
+}
+
+/**
+ * The archive as last read, kept between loads of one content root (the
+ * preview keeps one for as long as it runs): a story mailed one update at a
+ * time has an edition record per update, thousands of them, and a save
+ * should not read and validate every one again. Valid records are kept by
+ * their file's stamp (a `send` or `publish` rewrites a record by rename, a
+ * new inode; a hand edit moves its times), folder listings by the folder's
+ * (an entry added, removed or renamed moves them). A damaged record and a
+ * folder holding a link are never kept: they are read, and reported, on
+ * every load.
+ */
+export class LedgerCache {
+  readonly records = new StampedCache<EditionRecordRead>();
+  readonly folders = new StampedCache<readonly FolderEntry[]>();
+}
