@@ -1,9 +1,14 @@
-import type { z } from 'zod';
 import { StampedCache } from '../util/StampedCache.js';
-import type { editionRecordSchema } from './editionRecordSchema.js';
+import type { EditionRecord } from './EditionRecord.js';
+import type { Ledger } from './readLedger.js';
 
-/** An edition.json as read and validated, before `currentRecordForm`. */
-export type EditionRecordRead = z.output<typeof editionRecordSchema>;
+/** A valid edition.json as the ledger holds it. */
+export interface KeptRecord {
+  /** In today's form (`currentRecordForm`); shared by every load that finds the file unchanged. */
+  record: EditionRecord;
+  /** The file is in an older version's form, which `publish` rewrites. */
+  oldForm: boolean;
+}
 
 /** One entry of an archive folder, as the walk for links needs it. */
 export interface FolderEntry {
@@ -23,6 +28,12 @@ export interface FolderEntry {
  * every load.
  */
 export class LedgerCache {
-  readonly records = new StampedCache<EditionRecordRead>();
+  readonly records = new StampedCache<KeptRecord>();
   readonly folders = new StampedCache<readonly FolderEntry[]>();
+  /**
+   * The ledger last built and the records it was built from, in folder name
+   * order: when a load finds the very same record objects (every file
+   * unchanged), it is the ledger again, without sorting and collecting.
+   */
+  lastLedger: { records: readonly EditionRecord[]; ledger: Ledger } | undefined;
 }

@@ -5,7 +5,7 @@ import { archiveDir, editionRecordPath } from './archivePaths.js';
 import { currentRecordForm } from './currentRecordForm.js';
 import type { EditionRecord, ShardStatus } from './EditionRecord.js';
 import { editionRecordSchema } from './editionRecordSchema.js';
-import type { EditionRecordRead, LedgerCache } from './LedgerCache.js';
+import type { LedgerCache } from './LedgerCache.js';
 import { listShardStatuses } from './listShardStatuses.js';
 import { mergeShardStatuses } from './mergeShardStatuses.js';
 import { readRecord } from './readRecordFile.js';
@@ -57,6 +57,7 @@ export async function readLedger(
     names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      options.cache?.records.sweep();
       return {
         ledger: { editions: [], sent: new Set(), inProgress: undefined, oldForm: [] },
         files,
@@ -68,53 +69,60 @@ export async function readLedger(
   const oldForm: EditionRecord[] = [];
   const collect = (file: VFile) => files.push(file);
   const { cache } = options;
-  const recordPaths = new Set<string>();
   for (const id of names.sort()) {
     const recordPath = editionRecordPath(root, id);
-    recordPaths.add(recordPath);
-    const read = cache
-      ? await readCachedRecord(recordPath, cache, collect)
-      : await readRecord(recordPath, editionRecordSchema, collect);
-    const record = read ? currentRecordForm(read) : await fromShards(root, id, collect);
+    // Looked up without awaiting: a save finds thousands of records unchanged.
+    const stats = cache && recordStats(recordPath);
+    const kept = stats && cache.records.lookup(recordPath, stats);
+    let record = kept?.record;
+    let old = kept?.oldForm ?? false;
+    if (!kept) {
+      // A damaged record reads as undefined (its file collected): it is never kept.
+      const read = await readRecord(recordPath, editionRecordSchema, collect);
+      if (read) {
+        record = currentRecordForm(read);
+        old = read.earlierUpdates !== undefined;
+        if (stats) cache.records.store(recordPath, stats, { record, oldForm: old });
+      } else record = await fromShards(root, id, collect);
+    }
     if (!record) continue;
     editions.push(record);
-    if (read?.earlierUpdates && record.complete) oldForm.push(record);
+    if (old && record.complete) oldForm.push(record);
   }
-  cache?.records.retain(recordPaths);
+  cache?.records.sweep();
+  // Every record as it was last time: the ledger built from them then is the same.
+  const last = cache?.lastLedger;
+  if (last && sameItems(last.records, editions)) return { ledger: last.ledger, files };
+  const records = cache ? [...editions] : [];
   editions.sort(
     (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id),
   );
   const sent = new Set(editions.filter((e) => e.complete).flatMap((e) => e.updates));
   const inProgress = editions.find((e) => !e.complete);
-  return { ledger: { editions, sent, inProgress, oldForm }, files };
+  const ledger = { editions, sent, inProgress, oldForm };
+  if (cache) cache.lastLedger = { records, ledger };
+  return { ledger, files };
+}
+
+/** Whether two lists hold the very same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /**
- * `readRecord` of an edition.json through `cache`: an unchanged valid record
- * is neither read nor validated again. A missing file, a link (refused
- * unread) and a damaged record take the uncached way, so they read and
- * report exactly as without a cache.
+ * The stats to keep a record under, or undefined when it is not a plain
+ * file (missing, or a link, refused unread): such a file is read the
+ * uncached way every time, so it reads and reports as without a cache.
  */
-async function readCachedRecord(
-  filePath: string,
-  cache: LedgerCache,
-  collect: (file: VFile) => void,
-): Promise<EditionRecordRead | undefined> {
-  let stats: Stats | undefined;
+function recordStats(filePath: string): Stats | undefined {
   try {
     // Synchronous on purpose, as for content files: thousands of promise
     // stats a save cost several times what the calls themselves do.
-    stats = lstatSync(filePath);
+    const stats = lstatSync(filePath, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats : undefined;
   } catch {
-    stats = undefined;
+    return undefined;
   }
-  if (!stats?.isFile()) return readRecord(filePath, editionRecordSchema, collect);
-  const kept = cache.records.lookup(filePath, stats);
-  if (kept) return kept;
-  // A damaged record reads as undefined (its file collected): it is not kept.
-  const read = await readRecord(filePath, editionRecordSchema, collect);
-  if (read) cache.records.store(filePath, stats, read);
-  return read;
 }
 
 /** An edition being sent in shards has no edition.json until all are done: read the shards'. */

@@ -43,16 +43,16 @@ export async function reportArchiveLinks(
   }
   // Walked by hand so that a linked folder is reported, never entered.
   const pending = [top];
-  const listed = new Set<string>();
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    listed.add(dir);
     for (const entry of await listFolder(dir, cache)) {
-      const entryPath = path.join(dir, entry.name);
-      if (entry.kind === 'folder') pending.push(entryPath);
-      else if (entry.kind === 'link') report(entryPath, await leadsToFolder(entryPath));
+      if (entry.kind === 'folder') pending.push(path.join(dir, entry.name));
+      else if (entry.kind === 'link') {
+        const entryPath = path.join(dir, entry.name);
+        report(entryPath, await leadsToFolder(entryPath));
+      }
     }
   }
-  cache?.folders.retain(listed);
+  cache?.folders.sweep();
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -69,7 +69,7 @@ async function listFolder(
   if (cache) {
     try {
       // Synchronous on purpose: one per edition folder, thousands a save.
-      stats = lstatSync(dir);
+      stats = lstatSync(dir, { throwIfNoEntry: false });
     } catch {
       stats = undefined;
     }

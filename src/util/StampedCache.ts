@@ -15,7 +15,8 @@ interface Stamp {
  * adding, removing or renaming an entry of a folder moves its times).
  */
 export class StampedCache<T> {
-  #entries = new Map<string, { stamp: Stamp; value: T }>();
+  #entries = new Map<string, { stamp: Stamp; value: T; sweep: number }>();
+  #sweep = 0;
 
   /** The value stored for `filePath`, when `stats` (taken now) say it has not changed since. */
   lookup(filePath: string, stats: Stats): T | undefined {
@@ -27,8 +28,11 @@ export class StampedCache<T> {
       stamp.mtimeMs !== stats.mtimeMs ||
       stamp.ctimeMs !== stats.ctimeMs ||
       stamp.ino !== stats.ino
-    )
+    ) {
+      this.#entries.delete(filePath);
       return undefined;
+    }
+    entry.sweep = this.#sweep;
     return entry.value;
   }
 
@@ -43,12 +47,18 @@ export class StampedCache<T> {
       ctimeMs: stats.ctimeMs,
       ino: stats.ino,
     };
-    this.#entries.set(filePath, { stamp, value });
+    this.#entries.set(filePath, { stamp, value, sweep: this.#sweep });
   }
 
-  /** Drop every entry not in `kept`: deleted, renamed or no longer read. */
-  retain(kept: ReadonlySet<string>): void {
-    for (const filePath of this.#entries.keys())
-      if (!kept.has(filePath)) this.#entries.delete(filePath);
+  /**
+   * Drop every entry neither found nor stored since the last sweep: its file
+   * was deleted, renamed or no longer read. Marks rather than a set of the
+   * paths read: hashing thousands of fresh path strings a load costs more
+   * than the lookups themselves.
+   */
+  sweep(): void {
+    for (const [filePath, entry] of this.#entries)
+      if (entry.sweep !== this.#sweep) this.#entries.delete(filePath);
+    this.#sweep++;
   }
 }
