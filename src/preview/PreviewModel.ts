@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import type { Config } from '../config/configSchema.js';
@@ -44,6 +45,13 @@ export interface EditionView {
 
 export interface PreviewState {
   version: number;
+  /**
+   * Names this edition list: the same while saves leave the list as it was,
+   * so the page need not fetch (and a story of thousands of updates send)
+   * the list again. Unique to this model, so a restarted preview never
+   * matches a key a page kept from the last one.
+   */
+  listKey: string;
   editions: EditionChoice[];
   /** The pending edition, else the newest update's. */
   defaultEdition: string | undefined;
@@ -64,6 +72,7 @@ export class PreviewModel {
   #ledger: LedgerCache | undefined;
   #state: PreviewState | undefined;
   #labels = new WeakMap<Update, { key: string; label: string }>();
+  readonly #instance = randomBytes(6).toString('hex');
 
   constructor(
     readonly root: string,
@@ -120,7 +129,7 @@ export class PreviewModel {
     const project = this.#project;
     const story = project?.story;
     if (!project || !story)
-      return { version: this.#version, editions: [], defaultEdition: undefined };
+      return this.#withList({ version: this.#version, editions: [], defaultEdition: undefined });
     const chosen = chooseEdition(project, { otherwise: 'newest-or-draft' });
     const { locale, timeZone, labels } = project.config;
     const labelKey = JSON.stringify([locale, timeZone, labels]);
@@ -130,7 +139,15 @@ export class PreviewModel {
       draft: u.draft,
       pending: !u.draft && !project.sent.has(u.id),
     }));
-    return { version: this.#version, editions, defaultEdition: chosen?.edition.id };
+    return this.#withList({ version: this.#version, editions, defaultEdition: chosen?.edition.id });
+  }
+
+  /** `state` with the last state's list and key when its list is the same. */
+  #withList(state: Omit<PreviewState, 'listKey'>): PreviewState {
+    const last = this.#state;
+    if (last && sameChoices(last.editions, state.editions))
+      return { ...state, editions: last.editions, listKey: last.listKey };
+    return { ...state, listKey: `${this.#instance}-${state.version}` };
   }
 
   /**
@@ -219,4 +236,20 @@ export class PreviewModel {
       rendered,
     };
   }
+}
+
+function sameChoices(a: readonly EditionChoice[], b: readonly EditionChoice[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((choice, i) => {
+      const other = b[i];
+      return (
+        other !== undefined &&
+        choice.id === other.id &&
+        choice.label === other.label &&
+        choice.draft === other.draft &&
+        choice.pending === other.pending
+      );
+    })
+  );
 }

@@ -229,10 +229,15 @@ describe('PreviewModel: the archive between saves', () => {
     expect(pendingIds(model)).toEqual([ids.at(-1)]);
 
     await save(path.join(root, updateName(count - 1)), updateMd('date: 2014-08-10', 'More.\n'));
+    const listBefore = model.state();
     const beforeSave = recordReadCount();
     await model.refresh();
     expect(recordReadCount() - beforeSave).toBe(0);
     expect(summary(model.project as Project)).toEqual(summary(await loadProject(root, now())));
+    // The save changed a body, not the list: the page keeps the list it has.
+    expect(model.state().version).toBeGreaterThan(listBefore.version);
+    expect(model.state().listKey).toBe(listBefore.listKey);
+    expect(model.state().editions).toEqual(listBefore.editions);
   });
 
   it('shows a record a send wrote, finished or that was removed between two saves', async () => {
@@ -254,6 +259,7 @@ describe('PreviewModel: the archive between saves', () => {
       earlierUpdates: [],
       base: (model.project as Project).story?.base as NonNullable<Project['story']>['base'],
     };
+    const listBefore = model.state().listKey;
     await recordDeliveryStart(root, planned, undefined, new Date(), 'key');
     let beforeSave = recordReadCount();
     await model.refresh();
@@ -268,6 +274,8 @@ describe('PreviewModel: the archive between saves', () => {
     expect(recordReadCount() - beforeSave).toBe(1);
     expect(model.project?.inProgress).toBeUndefined();
     expect(pendingIds(model)).toEqual([]);
+    // The list changed (the newest is no longer pending): the page must fetch it again.
+    expect(model.state().listKey).not.toBe(listBefore);
     expect(summary(model.project as Project)).toEqual(summary(await loadProject(root, now())));
 
     // A record put back by hand (a revert), in place: the update is pending again.
