@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import type { Config } from '../config/configSchema.js';
-import { ContentCache } from '../content/ContentCache.js';
 import type { Update } from '../content/Story.js';
 import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { planEditionById } from '../edition/planEdition.js';
-import { LedgerCache } from '../ledger/LedgerCache.js';
 import { loadProject, type Project } from '../project/loadProject.js';
+import { ProjectCache } from '../project/ProjectCache.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { gmailClipBytes } from '../render/lintEdition.js';
@@ -66,10 +65,12 @@ export class PreviewModel {
   #project: Project | undefined;
   #template: TemplateResult | undefined;
   #views = new Map<string, Promise<EditionView>>();
-  /** Parsed content between saves: a save re-parses only the files it changed. */
-  #content: ContentCache | undefined;
-  /** The archive's records between saves: a story mailed update by update has thousands. */
-  #ledger: LedgerCache | undefined;
+  /**
+   * Parsed content and the archive's records between saves: a save re-reads
+   * only the files it changed (a story mailed update by update has thousands
+   * of each).
+   */
+  #cache: ProjectCache | undefined;
   #state: PreviewState | undefined;
   #labels = new WeakMap<Update, { key: string; label: string }>();
   readonly #instance = randomBytes(6).toString('hex');
@@ -80,9 +81,7 @@ export class PreviewModel {
     /** `incremental: false` re-reads every file on each refresh, for the benchmark's before. */
     options: { incremental?: boolean } = {},
   ) {
-    const incremental = options.incremental !== false;
-    this.#content = incremental ? new ContentCache() : undefined;
-    this.#ledger = incremental ? new LedgerCache() : undefined;
+    this.#cache = options.incremental === false ? undefined : new ProjectCache();
   }
 
   get version(): number {
@@ -109,8 +108,8 @@ export class PreviewModel {
    */
   async refresh(): Promise<void> {
     const project = await loadProject(this.root, this.now(), {
-      cache: this.#content,
-      ledgerCache: this.#ledger,
+      cache: this.#cache?.content,
+      ledgerCache: this.#cache?.ledger,
     });
     const template = await loadTemplate(project.root, project.config);
     this.#project = project;
