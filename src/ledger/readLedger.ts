@@ -1,7 +1,8 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { VFile } from 'vfile';
-import { archiveDir, editionRecordPath } from './archivePaths.js';
+import { archiveDir } from './archivePaths.js';
 import { currentRecordForm } from './currentRecordForm.js';
 import type { EditionRecord, ShardStatus } from './EditionRecord.js';
 import { editionRecordSchema } from './editionRecordSchema.js';
@@ -69,8 +70,12 @@ export async function readLedger(
   const oldForm: EditionRecord[] = [];
   const collect = (file: VFile) => files.push(file);
   const { cache } = options;
+  const archive = archiveDir(root);
   for (const id of names.sort()) {
-    const recordPath = editionRecordPath(root, id);
+    // editionRecordPath's path, joined by hand: `archive` is normalised and a
+    // folder name has no separator, so path.join's normalising (thousands a
+    // save) would change nothing.
+    const recordPath = `${archive}${path.sep}${id}${path.sep}edition.json`;
     // Looked up without awaiting: a save finds thousands of records unchanged.
     const stats = cache && recordStats(recordPath);
     const kept = stats && cache.records.lookup(recordPath, stats);

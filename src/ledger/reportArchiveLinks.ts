@@ -45,7 +45,8 @@ export async function reportArchiveLinks(
   const pending = [top];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     for (const entry of await listFolder(dir, cache)) {
-      if (entry.kind === 'folder') pending.push(path.join(dir, entry.name));
+      // Joined by hand: `dir` is normalised and a name has no separator.
+      if (entry.kind === 'folder') pending.push(`${dir}${path.sep}${entry.name}`);
       else if (entry.kind === 'link') {
         const entryPath = path.join(dir, entry.name);
         report(entryPath, await leadsToFolder(entryPath));
