@@ -1,9 +1,12 @@
+import { lstatSync, type Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { VFile } from 'vfile';
-import { archiveDir, editionRecordPath } from './archivePaths.js';
+import { archiveDir } from './archivePaths.js';
 import { currentRecordForm } from './currentRecordForm.js';
 import type { EditionRecord, ShardStatus } from './EditionRecord.js';
 import { editionRecordSchema } from './editionRecordSchema.js';
+import type { LedgerCache } from './LedgerCache.js';
 import { listShardStatuses } from './listShardStatuses.js';
 import { mergeShardStatuses } from './mergeShardStatuses.js';
 import { readRecord } from './readRecordFile.js';
@@ -24,6 +27,11 @@ export interface Ledger {
   oldForm: EditionRecord[];
 }
 
+export interface ReadLedgerOptions {
+  /** Records kept between loads: only records that changed are read and validated again. */
+  cache?: LedgerCache | undefined;
+}
+
 export interface LedgerResult {
   ledger: Ledger;
   /** Archive files that could not be read, with their messages. */
@@ -36,7 +44,10 @@ export interface LedgerResult {
  * finished delivering; an edition that stopped part-way is "in progress", so
  * the next send resumes it rather than skipping or re-mailing its updates.
  */
-export async function readLedger(root: string): Promise<LedgerResult> {
+export async function readLedger(
+  root: string,
+  options: ReadLedgerOptions = {},
+): Promise<LedgerResult> {
   const files: VFile[] = [];
   let names: string[];
   try {
@@ -47,6 +58,7 @@ export async function readLedger(root: string): Promise<LedgerResult> {
     names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      options.cache?.records.sweep();
       return {
         ledger: { editions: [], sent: new Set(), inProgress: undefined, oldForm: [] },
         files,
@@ -57,19 +69,65 @@ export async function readLedger(root: string): Promise<LedgerResult> {
   const editions: EditionRecord[] = [];
   const oldForm: EditionRecord[] = [];
   const collect = (file: VFile) => files.push(file);
+  const { cache } = options;
+  const archive = archiveDir(root);
   for (const id of names.sort()) {
-    const read = await readRecord(editionRecordPath(root, id), editionRecordSchema, collect);
-    const record = read ? currentRecordForm(read) : await fromShards(root, id, collect);
+    // editionRecordPath's path, joined by hand: `archive` is normalised and a
+    // folder name has no separator, so path.join's normalising (thousands a
+    // save) would change nothing.
+    const recordPath = `${archive}${path.sep}${id}${path.sep}edition.json`;
+    // Looked up without awaiting: a save finds thousands of records unchanged.
+    const stats = cache && recordStats(recordPath);
+    const kept = stats && cache.records.lookup(recordPath, stats);
+    let record = kept?.record;
+    let old = kept?.oldForm ?? false;
+    if (!kept) {
+      // A damaged record reads as undefined (its file collected): it is never kept.
+      const read = await readRecord(recordPath, editionRecordSchema, collect);
+      if (read) {
+        record = currentRecordForm(read);
+        old = read.earlierUpdates !== undefined;
+        if (stats) cache.records.store(recordPath, stats, { record, oldForm: old });
+      } else record = await fromShards(root, id, collect);
+    }
     if (!record) continue;
     editions.push(record);
-    if (read?.earlierUpdates && record.complete) oldForm.push(record);
+    if (old && record.complete) oldForm.push(record);
   }
+  cache?.records.sweep();
+  // Every record as it was last time: the ledger built from them then is the same.
+  const last = cache?.lastLedger;
+  if (last && sameItems(last.records, editions)) return { ledger: last.ledger, files };
+  const records = cache ? [...editions] : [];
   editions.sort(
     (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id),
   );
   const sent = new Set(editions.filter((e) => e.complete).flatMap((e) => e.updates));
   const inProgress = editions.find((e) => !e.complete);
-  return { ledger: { editions, sent, inProgress, oldForm }, files };
+  const ledger = { editions, sent, inProgress, oldForm };
+  if (cache) cache.lastLedger = { records, ledger };
+  return { ledger, files };
+}
+
+/** Whether two lists hold the very same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+/**
+ * The stats to keep a record under, or undefined when it is not a plain
+ * file (missing, or a link, refused unread): such a file is read the
+ * uncached way every time, so it reads and reports as without a cache.
+ */
+function recordStats(filePath: string): Stats | undefined {
+  try {
+    // Synchronous on purpose, as for content files: thousands of promise
+    // stats a save cost several times what the calls themselves do.
+    const stats = lstatSync(filePath, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An edition being sent in shards has no edition.json until all are done: read the shards'. */

@@ -14,6 +14,13 @@ export type RecordFile<T> =
   /** The file cannot be used; `file` has the error, at its line. */
   | { value?: undefined; file: VFile };
 
+let reads = 0;
+
+/** How many record files this process has read: tests count re-reading with it. */
+export function recordReadCount(): number {
+  return reads;
+}
+
 /**
  * Read a JSON record storyline wrote into `archive/` (edition.json, a shard
  * status file) through its schema. Returns undefined when the file does not
@@ -33,6 +40,7 @@ export async function readRecordFile<T>(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  reads++;
   const file = new VFile({ path: filePath, value: text });
   let value: unknown;
   try {

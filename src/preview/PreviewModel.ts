@@ -1,13 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import type { Config } from '../config/configSchema.js';
-import { ContentCache } from '../content/ContentCache.js';
 import type { Update } from '../content/Story.js';
 import { previewCopy } from '../deliver/previewCopy.js';
 import { collectProblems } from '../diagnostics/collectProblems.js';
 import { formatProblem } from '../diagnostics/formatProblem.js';
 import { planEditionById } from '../edition/planEdition.js';
 import { loadProject, type Project } from '../project/loadProject.js';
+import { ProjectCache } from '../project/ProjectCache.js';
 import { renderForProject } from '../project/renderForProject.js';
 import { formatUpdateLabel } from '../render/formatUpdateLabel.js';
 import { gmailClipBytes } from '../render/lintEdition.js';
@@ -43,6 +44,13 @@ export interface EditionView {
 
 export interface PreviewState {
   version: number;
+  /**
+   * Names this edition list: the same while saves leave the list as it was,
+   * so the page need not fetch (and a story of thousands of updates send)
+   * the list again. Unique to this model, so a restarted preview never
+   * matches a key a page kept from the last one.
+   */
+  listKey: string;
   editions: EditionChoice[];
   /** The pending edition, else the newest update's. */
   defaultEdition: string | undefined;
@@ -57,18 +65,23 @@ export class PreviewModel {
   #project: Project | undefined;
   #template: TemplateResult | undefined;
   #views = new Map<string, Promise<EditionView>>();
-  /** Parsed content between saves: a save re-parses only the files it changed. */
-  #content: ContentCache | undefined;
+  /**
+   * Parsed content and the archive's records between saves: a save re-reads
+   * only the files it changed (a story mailed update by update has thousands
+   * of each).
+   */
+  #cache: ProjectCache | undefined;
   #state: PreviewState | undefined;
   #labels = new WeakMap<Update, { key: string; label: string }>();
+  readonly #instance = randomBytes(6).toString('hex');
 
   constructor(
     readonly root: string,
     readonly now: () => Date,
-    /** `incremental: false` re-parses every file on each refresh, for the benchmark's before. */
+    /** `incremental: false` re-reads every file on each refresh, for the benchmark's before. */
     options: { incremental?: boolean } = {},
   ) {
-    this.#content = options.incremental === false ? undefined : new ContentCache();
+    this.#cache = options.incremental === false ? undefined : new ProjectCache();
   }
 
   get version(): number {
@@ -91,10 +104,13 @@ export class PreviewModel {
 
   /**
    * Reload content, config and template; every cached render is dropped.
-   * Content files that did not change keep their parse.
+   * Content files and archive records that did not change keep their parse.
    */
   async refresh(): Promise<void> {
-    const project = await loadProject(this.root, this.now(), { cache: this.#content });
+    const project = await loadProject(this.root, this.now(), {
+      cache: this.#cache?.content,
+      ledgerCache: this.#cache?.ledger,
+    });
     const template = await loadTemplate(project.root, project.config);
     this.#project = project;
     this.#template = template;
@@ -112,7 +128,7 @@ export class PreviewModel {
     const project = this.#project;
     const story = project?.story;
     if (!project || !story)
-      return { version: this.#version, editions: [], defaultEdition: undefined };
+      return this.#withList({ version: this.#version, editions: [], defaultEdition: undefined });
     const chosen = chooseEdition(project, { otherwise: 'newest-or-draft' });
     const { locale, timeZone, labels } = project.config;
     const labelKey = JSON.stringify([locale, timeZone, labels]);
@@ -122,7 +138,15 @@ export class PreviewModel {
       draft: u.draft,
       pending: !u.draft && !project.sent.has(u.id),
     }));
-    return { version: this.#version, editions, defaultEdition: chosen?.edition.id };
+    return this.#withList({ version: this.#version, editions, defaultEdition: chosen?.edition.id });
+  }
+
+  /** `state` with the last state's list and key when its list is the same. */
+  #withList(state: Omit<PreviewState, 'listKey'>): PreviewState {
+    const last = this.#state;
+    if (last && sameChoices(last.editions, state.editions))
+      return { ...state, editions: last.editions, listKey: last.listKey };
+    return { ...state, listKey: `${this.#instance}-${state.version}` };
   }
 
   /**
@@ -211,4 +235,20 @@ export class PreviewModel {
       rendered,
     };
   }
+}
+
+function sameChoices(a: readonly EditionChoice[], b: readonly EditionChoice[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((choice, i) => {
+      const other = b[i];
+      return (
+        other !== undefined &&
+        choice.id === other.id &&
+        choice.label === other.label &&
+        choice.draft === other.draft &&
+        choice.pending === other.pending
+      );
+    })
+  );
 }

@@ -99,24 +99,26 @@ function showView() {
   remember();
 }
 
-let shownEditions = '';
+let shownList = '';
+let editions = [];
 async function loadState() {
-  const state = await (await fetch('/api/state')).json();
+  // A save seldom changes the list: the server leaves it out while it is the
+  // one shown, so a story of thousands of updates neither sends nor rebuilds
+  // thousands of options on every save.
+  const state = await (await fetch('/api/state?list=' + encodeURIComponent(shownList))).json();
   const select = $('edition');
-  // A save seldom changes the list; a story of thousands of updates would
-  // otherwise rebuild thousands of options on every save.
-  const shown = JSON.stringify(state.editions);
-  if (shown !== shownEditions) {
-    shownEditions = shown;
+  if (state.editions) {
+    shownList = state.listKey;
+    editions = state.editions;
     select.replaceChildren();
-    for (const choice of state.editions) {
+    for (const choice of editions) {
       const option = document.createElement('option');
       option.value = choice.id;
       option.textContent = (choice.pending ? '● ' : '') + choice.label + (choice.draft ? ' (draft)' : '');
       select.append(option);
     }
   }
-  if (!state.editions.some((e) => e.id === edition)) edition = state.defaultEdition || '';
+  if (!editions.some((e) => e.id === edition)) edition = state.defaultEdition || '';
   select.value = edition;
 }
 

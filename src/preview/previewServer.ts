@@ -98,8 +98,14 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     switch (route) {
       case '/':
         return send(response, 200, 'text/html; charset=utf-8', previewPage);
-      case '/api/state':
-        return json(response, model.state());
+      case '/api/state': {
+        // The page names the list it shows: while it is the same, it is left out.
+        const { editions, ...state } = model.state();
+        return json(
+          response,
+          url.searchParams.get('list') === state.listKey ? state : { ...state, editions },
+        );
+      }
       case '/api/view': {
         const { rendered: _rendered, ...view } = await model.view(edition);
         // The page puts `frameHtml` straight into the frame (srcdoc): one

@@ -7,6 +7,7 @@ import { loadStory } from '../content/loadStory.js';
 import type { Story } from '../content/Story.js';
 import { hasErrors } from '../diagnostics/collectProblems.js';
 import type { EditionRecord } from '../ledger/EditionRecord.js';
+import type { LedgerCache } from '../ledger/LedgerCache.js';
 import { readLedger } from '../ledger/readLedger.js';
 import { reportArchiveLinks } from '../ledger/reportArchiveLinks.js';
 import { checkStorySize } from './checkStorySize.js';
@@ -30,6 +31,8 @@ export interface Project {
 export interface LoadProjectOptions {
   /** Parsed content kept between loads: only changed files are parsed again. */
   cache?: ContentCache | undefined;
+  /** Archive records and folder listings kept between loads: only changed ones are read again. */
+  ledgerCache?: LedgerCache | undefined;
 }
 
 /** Load config, content and the archive ledger of a content root. */
@@ -42,8 +45,8 @@ export async function loadProject(
   const { config, file: configFile } = await loadConfig(absolute);
   const [content, archive, archiveLinks] = await Promise.all([
     loadStory(absolute, { timeZone: config.timeZone, now, cache: options.cache }),
-    readLedger(absolute),
-    reportArchiveLinks(absolute),
+    readLedger(absolute, { cache: options.ledgerCache }),
+    reportArchiveLinks(absolute, options.ledgerCache),
   ]);
   checkStorySize(absolute, content.files);
   const files = [configFile, ...content.files, ...archive.files, ...archiveLinks];

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentParseCount } from '../../src/content/parseContentFile.js';
 import { collectProblems } from '../../src/diagnostics/collectProblems.js';
+import { editionRecordPath } from '../../src/ledger/archivePaths.js';
+import { recordReadCount } from '../../src/ledger/readRecordFile.js';
+import { recordDeliveryEnd, recordDeliveryStart } from '../../src/ledger/recordDelivery.js';
 import { PreviewModel } from '../../src/preview/PreviewModel.js';
 import { loadProject, type Project } from '../../src/project/loadProject.js';
-import { fixture, storyMd, updateMd } from '../helpers/fixture.js';
+import { editionRecordJson, fixture, storyMd, updateMd, writeFiles } from '../helpers/fixture.js';
 
 const now = () => new Date('2014-12-31T12:00:00Z');
 const count = 200;
@@ -40,6 +43,9 @@ async function bigStory(): Promise<string> {
 function summary(project: Project) {
   return {
     story: project.story,
+    sent: [...project.sent].sort(),
+    inProgress: project.inProgress,
+    editions: project.editions,
     problems: collectProblems(project.files).map(
       (p) => `${p.file}:${p.line}:${p.column}: ${p.reason} [${p.ruleId}]`,
     ),
@@ -185,5 +191,103 @@ describe('PreviewModel: incremental content', () => {
     const view = await model.view();
     expect(view.problems.join('\n')).not.toContain('in the future');
     expect(view.ok).toBe(true);
+  });
+});
+
+describe('PreviewModel: the archive between saves', () => {
+  /** `bigStory` mailed update by update: a finished edition for every update but the newest. */
+  async function mailedStory(): Promise<{ root: string; ids: string[] }> {
+    const root = await bigStory();
+    const ids = Array.from({ length: count }, (_, i) => path.basename(updateName(i), '.md'));
+    const records: Record<string, string> = {};
+    for (const [i, id] of ids.slice(0, -1).entries()) {
+      const at = new Date(Date.UTC(2014, 0, 23, 18) + i * 86_400_000).toISOString();
+      records[`archive/${id}/edition.json`] = editionRecordJson({
+        id,
+        updates: [id],
+        complete: true,
+        startedAt: at,
+        finishedAt: at,
+      });
+    }
+    await writeFiles(root, records);
+    return { root, ids };
+  }
+
+  const pendingIds = (model: PreviewModel) =>
+    model
+      .state()
+      .editions.filter((e) => e.pending)
+      .map((e) => e.id);
+
+  it('reads an unchanged record once, and shows what a fresh load shows', async () => {
+    const { root, ids } = await mailedStory();
+    const model = new PreviewModel(root, now);
+    const before = recordReadCount();
+    await model.refresh();
+    expect(recordReadCount() - before).toBe(count - 1);
+    expect(pendingIds(model)).toEqual([ids.at(-1)]);
+
+    await save(path.join(root, updateName(count - 1)), updateMd('date: 2014-08-10', 'More.\n'));
+    const listBefore = model.state();
+    const beforeSave = recordReadCount();
+    await model.refresh();
+    expect(recordReadCount() - beforeSave).toBe(0);
+    expect(summary(model.project as Project)).toEqual(summary(await loadProject(root, now())));
+    // The save changed a body, not the list: the page keeps the list it has.
+    expect(model.state().version).toBeGreaterThan(listBefore.version);
+    expect(model.state().listKey).toBe(listBefore.listKey);
+    expect(model.state().editions).toEqual(listBefore.editions);
+  });
+
+  it('shows a record a send wrote, finished or that was removed between two saves', async () => {
+    const { root, ids } = await mailedStory();
+    const newest = ids.at(-1) as string;
+    const model = new PreviewModel(root, now);
+    await model.refresh();
+    expect((await model.view()).id).toBe(newest);
+
+    // A send of the pending edition, run beside the preview, starts and then finishes.
+    const edition = (model.project as Project).story?.updates.at(-1);
+    if (!edition) throw new Error('expected the newest update');
+    const planned = {
+      id: newest,
+      headline: 'h',
+      subject: 's',
+      preheader: 'p',
+      newUpdates: [edition],
+      earlierUpdates: [],
+      base: (model.project as Project).story?.base as NonNullable<Project['story']>['base'],
+    };
+    const listBefore = model.state().listKey;
+    await recordDeliveryStart(root, planned, undefined, new Date(), 'key');
+    let beforeSave = recordReadCount();
+    await model.refresh();
+    expect(recordReadCount() - beforeSave).toBe(1);
+    expect(model.project?.inProgress?.id).toBe(newest);
+    expect(pendingIds(model)).toEqual([newest]);
+
+    const counts = { sent: 2, failed: 0, suppressed: 0, deferred: 0 };
+    await recordDeliveryEnd(root, newest, undefined, new Date(), counts, true);
+    beforeSave = recordReadCount();
+    await model.refresh();
+    expect(recordReadCount() - beforeSave).toBe(1);
+    expect(model.project?.inProgress).toBeUndefined();
+    expect(pendingIds(model)).toEqual([]);
+    // The list changed (the newest is no longer pending): the page must fetch it again.
+    expect(model.state().listKey).not.toBe(listBefore);
+    expect(summary(model.project as Project)).toEqual(summary(await loadProject(root, now())));
+
+    // A record put back by hand (a revert), in place: the update is pending again.
+    await rm(path.join(root, 'archive', newest), { recursive: true });
+    const rewritten = ids[100] as string;
+    await save(
+      editionRecordPath(root, rewritten),
+      editionRecordJson({ id: rewritten, updates: [rewritten], complete: false }),
+    );
+    await model.refresh();
+    expect(pendingIds(model)).toEqual([newest, rewritten]);
+    expect(model.project?.inProgress?.id).toBe(rewritten);
+    expect(summary(model.project as Project)).toEqual(summary(await loadProject(root, now())));
   });
 });

@@ -100,6 +100,30 @@ describe('preview re-rendering', () => {
   });
 });
 
+describe('preview edition list', () => {
+  it('sends the list only when it is not the one the page names', async () => {
+    const { root, server, model } = await startPreview();
+    try {
+      const state = async (list?: string) =>
+        (await fetch(`${server.url}api/state${list === undefined ? '' : `?list=${list}`}`)).json();
+      const first = await state();
+      expect(first.editions.length).toBeGreaterThan(0);
+      expect(typeof first.listKey).toBe('string');
+      expect(await state(first.listKey)).toEqual({ ...first, editions: undefined });
+
+      const before = model.version;
+      await appendFile(path.join(root, updateFile), '\nA sentence that leaves the list alone.\n');
+      await expect.poll(() => model.version, { timeout: 5000 }).toBeGreaterThan(before);
+      const saved = await state(first.listKey);
+      expect(saved.version).toBeGreaterThan(first.version);
+      expect(saved.editions).toBeUndefined();
+      expect((await state('another-list')).editions).toEqual(first.editions);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('preview server safety', () => {
   it('answers only files inside the content root, and only media files', async () => {
     const { server } = await startPreview();
