@@ -165,7 +165,12 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     await recordDeliveryStart(root, edition, shard, startedAt, key);
     // Sized for the list at once: doubling on the way would hold the table
     // twice over (51 MB instead of 34 at a million).
-    const j = await Journal.open(journalFile, key, { expectedSize: total });
+    const j = await Journal.open(
+      journalFile,
+      key,
+      { edition: edition.id, from: startedAt.toISOString() },
+      { expectedSize: total },
+    );
     journal = j;
     const possibleDuplicates = j.inFlight();
     if (possibleDuplicates > 0) options.onPossibleDuplicates?.(possibleDuplicates);

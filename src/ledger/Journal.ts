@@ -5,7 +5,13 @@ import { openNoFollowSync } from '../util/openNoFollow.js';
 import { type FileLine, type ReadLinesOptions, readLinesSync } from '../util/readLinesSync.js';
 import { JournalOutcomes, type LastOutcome } from './JournalOutcomes.js';
 import type { JournalEntry, JournalStatus } from './journalEntrySchema.js';
-import { type JournalReadState, parseJournalLine } from './journalLine.js';
+import {
+  compactLine,
+  type JournalHeader,
+  type JournalReadState,
+  type OpenHeader,
+  parseJournalLine,
+} from './journalLine.js';
 import { OtherSecretError } from './OtherSecretError.js';
 
 export type { LastOutcome } from './JournalOutcomes.js';
@@ -18,9 +24,21 @@ export function isFinal(status: JournalStatus | undefined): boolean {
   return status !== undefined && finalStatuses.has(status);
 }
 
+/** What a journal begun now names in its header line. */
+export interface JournalBegin {
+  edition: string;
+  /** When the send began (ISO). */
+  from: string;
+}
+
 /**
- * The per-edition delivery journal: append-only JSON lines (after a
- * compaction, appended below the compacted form; see `compactedJournal`), written with a
+ * The per-edition delivery journal, append-only. One begun by this version
+ * starts with a header line (`{"journal":"open",…}`, see `openHeaderSchema`)
+ * and is written in the compact line form from then on, about 51 bytes a
+ * recipient sent instead of about 310 as JSON; so is one that was compacted
+ * (see `compactedJournal`) and is appended to again. A journal of JSON lines
+ * without a header (begun by an earlier version) keeps getting JSON lines,
+ * so that it stays one form that version can read. Lines are written with a
  * synchronous `write` per outcome so that once a line is written, killing
  * the process cannot lose it (it is in the kernel). `fdatasync` runs every
  * second and on close, against a power cut. On open, a line cut short by a
@@ -39,37 +57,62 @@ export class Journal {
   /** Each unreadable line and why, in file order. */
   readonly problems: readonly JournalProblem[];
   readonly #last: JournalOutcomes;
+  /** Whether lines are appended in the compact form (the journal has a header) or as JSON. */
+  readonly compact: boolean;
   #lastSync = Date.now();
 
   private constructor(
     readonly path: string,
     readonly key: string,
     fd: number,
+    compact: boolean,
     { outcomes, problems }: ParsedJournal,
   ) {
     this.#fd = fd;
+    this.compact = compact;
     this.unreadable = problems.length;
     this.problems = problems;
     this.#last = outcomes;
   }
 
   /**
-   * Open for appending; every line written carries `key` (the `secretId` of
-   * the secret in use). Throws an `OtherSecretError`, before anything is
-   * changed, when the journal was written under another secret.
+   * Open for appending under `key` (the `secretId` of the secret in use: in
+   * the header of a journal begun now, on every line of a JSON one). A
+   * journal absent or empty is begun with its header, naming `begin`'s
+   * edition and start, synced before any entry. Throws an
+   * `OtherSecretError`, before anything is changed, when the journal was
+   * written under another secret.
    */
   static async open(
     filePath: string,
     key: string,
+    begin: JournalBegin,
     options: ReadLinesOptions & { expectedSize?: number | undefined } = {},
   ): Promise<Journal> {
     await mkdir(path.dirname(filePath), { recursive: true });
-    const { parsed, end, size } = readJournal(filePath, key, options, false, options.expectedSize);
+    const { parsed, end, size, header } = readJournal(
+      filePath,
+      key,
+      options,
+      false,
+      options.expectedSize,
+    );
     // An append follows a link: a committed deliveries.jsonl -> ~/.bashrc is refused.
     const fd = openNoFollowSync(filePath, 'a+');
-    // A crash can cut the last line short; drop it so the next append starts clean.
-    if (end < size) ftruncateSync(fd, end);
-    return new Journal(filePath, key, fd, parsed);
+    try {
+      // A crash can cut the last line short; drop it so the next append starts clean.
+      if (end < size) ftruncateSync(fd, end);
+      if (end === 0) {
+        const opened: OpenHeader = { journal: 'open', version: 1, key, ...begin };
+        writeSync(fd, `${JSON.stringify(opened)}\n`);
+        // The header decides how every later line is read: it is on disk first.
+        fdatasyncSync(fd);
+      }
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    return new Journal(filePath, key, fd, end === 0 || header !== undefined, parsed);
   }
 
   /**
@@ -130,11 +173,16 @@ export class Journal {
     return this.#last.listedCounts();
   }
 
-  /** Append an outcome of a recipient the list of this run holds. */
+  /**
+   * Append an outcome of a recipient the list of this run holds: a compact
+   * line (its time and message id are not kept: the message id is derived,
+   * `<edition>.<hash16>@domain`), or a JSON line with the key in a journal
+   * of JSON lines.
+   */
   append(entry: JournalEntry): void {
     if (this.#closed) throw new Error(`the journal ${this.path} is closed`);
     const keyed: JournalEntry = { ...entry, key: this.key };
-    writeSync(this.#fd, `${JSON.stringify(keyed)}\n`);
+    writeSync(this.#fd, this.compact ? compactLine(entry) : `${JSON.stringify(keyed)}\n`);
     this.#last.record(keyed, true);
     if (Date.now() - this.#lastSync > 1000) this.sync();
   }
@@ -175,7 +223,7 @@ function readJournal(
   options: ReadLinesOptions,
   withTail: boolean,
   expectedSize?: number,
-): { parsed: ParsedJournal; end: number; size: number } {
+): { parsed: ParsedJournal; end: number; size: number; header?: JournalHeader | undefined } {
   const outcomes = new JournalOutcomes(expectedSize);
   const problems: JournalProblem[] = [];
   let fd: number;
@@ -206,7 +254,7 @@ function readJournal(
   // Under another secret every hash differs, so nobody in the journal would
   // be recognised and everyone would be mailed again.
   if (otherKey > 0) throw new OtherSecretError(filePath, otherKey);
-  return { parsed: { outcomes, problems }, end, size };
+  return { parsed: { outcomes, problems }, end, size, header: state.header };
 }
 
 /** Note one line in `outcomes`; or why it cannot be read. */

@@ -5,6 +5,7 @@ import { HashPrefixMap } from './HashPrefixMap.js';
 import {
   type CompactedHeader,
   compactLine,
+  type JournalHeader,
   type JournalReadState,
   type JournalRecord,
   parseJournalLine,
@@ -23,7 +24,10 @@ export interface CompactionOf {
  * counts, time range), then one line per recipient sorted by hash,
  * `<hash><status letter>` (24 bytes with the newline; a failure adds its SMTP
  * code), in pieces of about 64 KB for a file write. The input may be in
- * either form (a re-run appends JSON lines below a compacted journal).
+ * any form: JSON lines (begun by an earlier version, or appended by one
+ * below a compacted journal), the open form (a header, then compact lines
+ * in the order written; its `from` is the compacted header's), or compacted
+ * with compact lines appended by a re-run.
  *
  * Read from the file (synced first by the caller) in two passes: the first
  * notes each hash's last line number (`HashPrefixMap`, 17 bytes a
@@ -49,8 +53,15 @@ export function* compactedJournal(
     lastLine.set(record.hash, line);
     widen(record.at);
   }
-  widen(pass.header?.from);
-  widen(pass.header?.to);
+  const read = pass.header;
+  if (read?.journal === 'compacted') {
+    widen(read.from);
+    widen(read.to);
+  } else if (read !== undefined && (from === undefined || read.from.localeCompare(from) < 0)) {
+    // A journal in the open form names only when it began: its lines hold
+    // no times, so nothing says when the last was written.
+    from = read.from;
+  }
   const kept = new KeptLines(lastLine.size);
   const counts: Record<string, number> = {};
   for (const { record, line } of records(filePath, of.key, options)) {
@@ -150,7 +161,7 @@ function records(
   filePath: string,
   key: string,
   options: ReadLinesOptions,
-): Iterable<{ record: JournalRecord; line: number }> & { header?: CompactedHeader | undefined } {
+): Iterable<{ record: JournalRecord; line: number }> & { header?: JournalHeader | undefined } {
   const state: JournalReadState = {};
   const result = {
     get header() {

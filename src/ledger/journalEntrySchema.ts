@@ -4,9 +4,11 @@ import { z } from 'zod';
 const hashPattern = /^[A-Za-z0-9_-]{22}$/;
 
 /**
- * One line of `deliveries.jsonl` as storyline writes it. Lines are read
- * back through this schema, never trusted: a line that does not match is
- * reported and its recipient is sent again.
+ * One outcome a send appends to `deliveries.jsonl`, and a JSON line of it as
+ * journals begun by earlier versions hold it (one begun now holds the
+ * compact line, `journalLine.ts`). Lines are read back through this schema,
+ * never trusted: a line that does not match is reported and its recipient
+ * is sent again.
  */
 export const journalEntrySchema = z.object({
   at: z.iso.datetime({ offset: true }),

@@ -33,6 +33,32 @@ export const compactedHeaderSchema = z.object({
 
 export type CompactedHeader = z.infer<typeof compactedHeaderSchema>;
 
+/**
+ * The first line of a journal begun by this version, written (and synced)
+ * before its first entry. Every line after it is in the compacted grammar,
+ * in the order written: the key is here, the message id is derived, and the
+ * times are the edition's (`from`, when the journal began); a settled line
+ * needs no attempt. About 51 bytes a recipient sent (a `sending` line and its outcome).
+ */
+export const openHeaderSchema = z.object({
+  journal: z.literal('open'),
+  version: z.literal(1),
+  key: z.string(),
+  edition: z.string(),
+  /** When the journal was begun. */
+  from: z.string(),
+});
+
+export type OpenHeader = z.infer<typeof openHeaderSchema>;
+
+/** The header a journal's first line may be: one written open, or one compacted. */
+export const journalHeaderSchema = z.discriminatedUnion('journal', [
+  openHeaderSchema,
+  compactedHeaderSchema,
+]);
+
+export type JournalHeader = z.infer<typeof journalHeaderSchema>;
+
 const letters: Record<JournalStatus, string> = {
   sending: 'i',
   sent: 's',
@@ -51,7 +77,10 @@ const compactPattern = /^([A-Za-z0-9_-]{22})([isfurd])((?: [0-9]{3}| a[0-9]{1,9}
 /** A settled recipient needs no attempt; one still to be tried keeps it for the next run's count. */
 const settled: ReadonlySet<JournalStatus> = new Set(['sent', 'failed', 'suppressed']);
 
-/** One recipient's line of a compacted journal, with its newline: 24 bytes for most. */
+/**
+ * One recipient's line of a compacted journal, or of one in the open form,
+ * with its newline: 24 bytes for most (27 for `sending` with its attempt).
+ */
 export function compactLine(record: JournalRecord): string {
   let line = `${record.hash}${letters[record.status]}`;
   if (record.code !== undefined && record.status !== 'sent' && /^[0-9]{3}$/.test(`${record.code}`))
@@ -63,17 +92,19 @@ export function compactLine(record: JournalRecord): string {
   return `${line}\n`;
 }
 
-/** Where a journal reader is: the key of the compacted header read, if any. */
+/** Where a journal reader is: the header read, if any (its key, its form). */
 export interface JournalReadState {
-  header?: CompactedHeader | undefined;
+  header?: JournalHeader | undefined;
 }
 
 /**
  * One journal line as a record; or why it cannot be read (`other-key` for
- * another secret's); undefined for a blank line or a compacted header. The
- * form is told by the line: JSON (an entry or the header) starts with `{`,
- * a compacted recipient line with its hash; runs appended after compaction
- * add JSON lines after the compacted ones.
+ * another secret's); undefined for a blank line or a header. The form is
+ * told by the line: JSON (an entry or a header) starts with `{`, a compact
+ * recipient line with its hash, and is read only below a header (open or
+ * compacted). Journals begun by earlier versions are JSON lines throughout,
+ * and runs appended after compaction by those versions add JSON lines after
+ * the compacted ones.
  */
 export function parseJournalLine(
   read: FileLine,
@@ -84,7 +115,15 @@ export function parseJournalLine(
     return 'Unexpected line of more than 65536 bytes, expected one short JSON object per line';
   }
   if (!read.text.trim()) return undefined;
-  if (!read.text.startsWith('{')) return compactedRecord(read.text, state);
+  if (!read.text.startsWith('{')) {
+    // A torn compact line can still match the grammar (`…r 451 a1` cut from
+    // `…r 451 a12`, or a hash and letter without their ` gave-up`): only a
+    // line with its newline is taken as written.
+    if (!read.complete) {
+      return 'Unexpected end of a compact line cut short (no newline after it), expected a complete line';
+    }
+    return compactedRecord(read.text, state);
+  }
   let value: unknown;
   try {
     value = JSON.parse(read.text);
@@ -94,7 +133,7 @@ export function parseJournalLine(
     return 'Unexpected text that is not JSON, expected one JSON object per line';
   }
   if (read.line === 1 && typeof value === 'object' && value !== null && 'journal' in value) {
-    const header = compactedHeaderSchema.safeParse(value);
+    const header = journalHeaderSchema.safeParse(value);
     if (!header.success) return describeSchemaIssue(header.error, value);
     state.header = header.data;
     return header.data.key !== undefined && header.data.key !== key ? 'other-key' : undefined;
@@ -108,7 +147,7 @@ export function parseJournalLine(
 
 function compactedRecord(text: string, state: JournalReadState): JournalRecord | string {
   if (state.header === undefined) {
-    return 'Unexpected compacted line in a journal without a compacted header, expected one JSON object per line';
+    return 'Unexpected compact line in a journal without a header line, expected one JSON object per line';
   }
   const match = compactPattern.exec(text);
   const status = match && statusOfLetter.get(match[2] ?? '');

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secretId } from '../../src/ledger/secretId.js';
+import { journalRecords } from '../helpers/journalRecords.js';
 import { runCli } from '../helpers/runCli.js';
 import { secret, sendFixture, sendInProcess } from '../helpers/sendFixture.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtpSink.js';
@@ -106,13 +107,15 @@ describe('one secret per journal', () => {
     try {
       const { root, addresses } = await interruptedSend(sink);
       const journal = path.join(root, 'archive', editionId, 'deliveries.jsonl');
-      const old = (await readFile(journal, 'utf8'))
-        .trim()
-        .split('\n')
-        .map((line) => {
-          const { key: _key, ...entry } = JSON.parse(line) as Record<string, unknown>;
-          return JSON.stringify(entry);
-        });
+      // The interrupted run wrote the open form; the same outcomes as that
+      // version's JSON lines, each with a time and none with a key.
+      const [header] = (await readFile(journal, 'utf8')).split('\n');
+      expect(JSON.parse(header ?? '')).toMatchObject({ journal: 'open', key: secretId(secret) });
+      const at = '2014-02-10T09:30:00.000Z';
+      const old = (await journalRecords(journal, secretId(secret))).map((record) =>
+        JSON.stringify({ at, ...record }),
+      );
+      expect(old.length).toBeGreaterThanOrEqual(3);
       await writeFile(journal, `${old.join('\n')}\n`);
       const resumed = await sendInProcess(root, { SMTP_URL: sink.url, STORYLINE_SECRET: secret });
       expect(resumed.code, resumed.stderr).toBe(0);

@@ -1,24 +1,26 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { JournalEntry } from '../../src/ledger/Journal.js';
+import { secretId } from '../../src/ledger/secretId.js';
+import { journalRecords } from './journalRecords.js';
+import { secret } from './sendFixture.js';
 
-/** Hashes whose last journal line is `sending`: in flight when the process died. */
+/**
+ * Hashes whose last journal line is `sending`: in flight when the process
+ * died. Read through the reader `send` uses, in either form; a line cut
+ * short by the kill is left out, as the send drops it.
+ */
 export async function inFlightHashes(root: string, editionId: string): Promise<string[]> {
-  let text = '';
+  let records: Awaited<ReturnType<typeof journalRecords>>;
   try {
-    text = await readFile(path.join(root, 'archive', editionId, 'deliveries.jsonl'), 'utf8');
-  } catch {
-    return [];
+    records = await journalRecords(
+      path.join(root, 'archive', editionId, 'deliveries.jsonl'),
+      secretId(secret),
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
   const last = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    try {
-      const entry = JSON.parse(line) as JournalEntry;
-      last.set(entry.hash, entry.status);
-    } catch {
-      // A line cut short by the kill; the send drops it too.
-    }
-  }
+  for (const record of records) last.set(record.hash, record.status);
   return [...last].filter(([, status]) => status === 'sending').map(([hash]) => hash);
 }
 

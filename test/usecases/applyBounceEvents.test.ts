@@ -230,7 +230,10 @@ function policySuite(newStore: (() => Promise<Store>) | undefined) {
   it('matches a bounce without its VERP address by the original Message-ID, through the journal', async () => {
     const { apply, outcome, root } = await setUp();
     const hash = addressHash('dee@example.org', secret);
-    const journal = await Journal.open(journalPath(root, 'e4'), secretId(secret));
+    const journal = await Journal.open(journalPath(root, 'e4'), secretId(secret), {
+      edition: 'e4',
+      from: now().toISOString(),
+    });
     journal.append({ at: now().toISOString(), hash, status: 'sent', attempt: 1 });
     journal.close();
     const messageId = `<e4.${hash.slice(0, 16)}@example.org>`;
@@ -246,7 +249,10 @@ function policySuite(newStore: (() => Promise<Store>) | undefined) {
     const { apply, outcome, root } = await setUp();
     const hash = addressHash('dee@example.org', secret);
     const file = journalPath(root, 'e4');
-    const journal = await Journal.open(file, secretId(secret));
+    const journal = await Journal.open(file, secretId(secret), {
+      edition: 'e4',
+      from: now().toISOString(),
+    });
     journal.append({ at: now().toISOString(), hash, status: 'sending', attempt: 1 });
     journal.append({ at: now().toISOString(), hash, status: 'sent', attempt: 1 });
     journal.close();
