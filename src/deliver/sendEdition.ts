@@ -243,11 +243,10 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     const complete = !stopped && listDone && counts.deferred === 0;
     if (complete) {
       // A finished edition keeps one short line per recipient: its outcome.
-      j.sync();
-      await writeFileAtomic(
-        j.path,
-        compactedJournal(j.path, { key, edition: edition.id, expectedSize: total }),
-      );
+      // Its table of outcomes (counted above) goes first: the peak of a
+      // send is here, and the table is a third of it at a million.
+      j.releaseOutcomes();
+      await writeFileAtomic(j.path, compactedJournal(j.path, { key, edition: edition.id }));
     }
     const finishedAt = options.now();
     const editionComplete = await recordDeliveryEnd(

@@ -56,7 +56,8 @@ export class Journal {
   readonly unreadable: number;
   /** Each unreadable line and why, in file order. */
   readonly problems: readonly JournalProblem[];
-  readonly #last: JournalOutcomes;
+  /** Undefined once released (`releaseOutcomes`). */
+  #table: JournalOutcomes | undefined;
   /** Whether lines are appended in the compact form (the journal has a header) or as JSON. */
   readonly compact: boolean;
   #lastSync = Date.now();
@@ -72,7 +73,14 @@ export class Journal {
     this.compact = compact;
     this.unreadable = problems.length;
     this.problems = problems;
-    this.#last = outcomes;
+    this.#table = outcomes;
+  }
+
+  get #last(): JournalOutcomes {
+    if (this.#table === undefined) {
+      throw new Error(`the outcomes of the journal ${this.path} were released`);
+    }
+    return this.#table;
   }
 
   /**
@@ -190,6 +198,16 @@ export class Journal {
   sync(): void {
     fdatasyncSync(this.#fd);
     this.#lastSync = Date.now();
+  }
+
+  /**
+   * Let the outcome table (34 MB at a million recipients) go before the
+   * journal is compacted, so compaction can reuse that memory; the journal
+   * is closed, and reading an outcome afterwards throws.
+   */
+  releaseOutcomes(): void {
+    this.close();
+    this.#table = undefined;
   }
 
   close(): void {

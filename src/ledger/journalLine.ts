@@ -71,6 +71,13 @@ const statusOfLetter = new Map(
   Object.entries(letters).map(([status, letter]) => [letter, status as JournalStatus]),
 );
 
+/** The status of a compact line as `compactLine` writes it (its letter follows the hash). */
+export function statusOfCompactLine(line: string): JournalStatus {
+  const status = statusOfLetter.get(line.charAt(22));
+  if (status === undefined) throw new Error(`not a compact journal line: ${line.trimEnd()}`);
+  return status;
+}
+
 /** `<22-character hash><status letter>`, then ` <code>`, ` a<attempt>`, ` gave-up` when there are any. */
 const compactPattern = /^([A-Za-z0-9_-]{22})([isfurd])((?: [0-9]{3}| a[0-9]{1,9}| gave-up)*)$/;
 

@@ -422,3 +422,21 @@ describe('the journal while an edition is being sent', () => {
     expect(Journal.peek(open, key).last(hashOf(3))).toEqual({ status: 'sent' });
   });
 });
+
+describe('the journal once its outcomes are counted', () => {
+  it('lets its outcome table go before compaction: synced and closed, and reading an outcome after says so', async () => {
+    const root = await fixture({});
+    const file = path.join(root, 'deliveries.jsonl');
+    const journal = await Journal.open(file, key, begin);
+    journal.append({ at: begin.from, hash: hashOf(1), status: 'sent', attempt: 1 });
+    expect(journal.listedCounts().sent).toBe(1);
+    journal.releaseOutcomes();
+    expect(() => journal.last(hashOf(1))).toThrow(/outcomes of the journal .* were released/);
+    expect(() => journal.listedCounts()).toThrow(/released/);
+    expect(() =>
+      journal.append({ at: begin.from, hash: hashOf(2), status: 'sent', attempt: 1 }),
+    ).toThrow(/is closed/);
+    // Everything appended is on disk for compaction to read.
+    expect(Journal.peek(file, key).last(hashOf(1))).toEqual({ status: 'sent' });
+  });
+});
