@@ -147,8 +147,9 @@ describe.skipIf('missing' in postgres)('the deliveries ledger in PostgreSQL', ()
   }, 180_000);
 
   it("reports a killed process's unfinished rows, and another process running beside it finishes them", async () => {
+    // Slow enough that the first process is still sending when both have registered, even on a loaded machine.
     const sink = await startSmtpSink({ delayMs: 60 });
-    const { root, env, store, addresses } = await ledgerFixture(600, sink);
+    const { root, env, store, addresses } = await ledgerFixture(1000, sink);
     const doomed = spawnSend(root, env);
     const survivor = spawnSend(root, env);
     try {
