@@ -24,9 +24,26 @@ export interface RecipientSource {
   count?: ((activeAt: Date) => Promise<number>) | undefined;
 }
 
-/** A subscriber CSV as a recipient source. */
+/**
+ * A subscriber CSV as a recipient source. The first pass read to its end
+ * notes the lines its duplicate check skipped; later passes skip those
+ * lines and hold no duplicate table, so a send's loop keeps one table per
+ * recipient (the journal's) rather than two.
+ */
 export function csvRecipients(subscribersPath: string): RecipientSource {
-  return ({ listFile }) => readSubscribers(subscribersPath, listFile);
+  let duplicates: Set<number> | undefined;
+  return ({ listFile }) => {
+    if (duplicates)
+      return readSubscribers(subscribersPath, listFile, { knownDuplicates: duplicates });
+    return (async function* () {
+      yield* readSubscribers(subscribersPath, listFile);
+      duplicates = new Set(
+        listFile.messages
+          .filter((message) => message.ruleId === 'subscriber-duplicate')
+          .map((message) => message.line ?? 0),
+      );
+    })();
+  };
 }
 
 export interface RecipientQueueOptions {

@@ -128,8 +128,12 @@ export class Journal {
    * (for `--dry-run`, and before a send records anything). Throws an
    * `OtherSecretError` as `open` does, so a dry run refuses what a send would.
    */
-  static peek(filePath: string, key: string, options: ReadLinesOptions = {}): JournalOutcomes {
-    return readJournal(filePath, key, options, true).parsed.outcomes;
+  static peek(
+    filePath: string,
+    key: string,
+    options: ReadLinesOptions & { expectedSize?: number | undefined } = {},
+  ): JournalOutcomes {
+    return readJournal(filePath, key, options, true, options.expectedSize).parsed.outcomes;
   }
 
   /**

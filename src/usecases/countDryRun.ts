@@ -8,6 +8,7 @@ import { journalPath, type Shard } from '../ledger/archivePaths.js';
 import { editionStartedAt } from '../ledger/editionStartedAt.js';
 import { HashPrefixMap } from '../ledger/HashPrefixMap.js';
 import { Journal } from '../ledger/Journal.js';
+import type { JournalOutcomes } from '../ledger/JournalOutcomes.js';
 import { secretId } from '../ledger/secretId.js';
 import { readSuppressions } from '../ledger/suppressions.js';
 import type { Project } from '../project/loadProject.js';
@@ -128,12 +129,11 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
       listProblems: [],
     };
   }
-  const journal = Journal.peek(
-    journalPath(project.root, rendered.edition.id, options.shard),
-    secretId(secret),
-  );
   // The queue a send takes its recipients from, read without sending: the
-  // count is what a send would mail.
+  // count is what a send would mail. As in a send, the list is counted
+  // before the journal is read, so the journal's table is sized for the
+  // list and never held beside the first pass's duplicate check.
+  let journal: JournalOutcomes | undefined;
   const queue = await RecipientQueue.open({
     source: list.recipients,
     // The cut-off a send would use: the edition's first start, or now.
@@ -143,8 +143,13 @@ async function countList(options: DryRunOptions, list: OpenRecipients): Promise<
     secret,
     shard: options.shard,
     isSuppressed: (hash) => suppressed.has(hash) || alsoSuppressed.has(hash),
-    lastEntry: (hash) => journal.last(hash),
+    lastEntry: (hash) => journal?.last(hash),
   });
+  journal = Journal.peek(
+    journalPath(project.root, rendered.edition.id, options.shard),
+    secretId(secret),
+    { expectedSize: queue.total },
+  );
   let toSend = 0;
   while (await queue.next()) toSend++;
   const { total, skipped: done, suppressed: skipSuppressed } = queue;
