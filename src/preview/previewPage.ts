@@ -124,14 +124,15 @@ async function loadState() {
 
 // The scroll position a frame still loading is to be given: a save that
 // arrives before the last frame has loaded (its images still coming) must
-// not take that frame's scroll of 0.
+// not take that frame's scroll of 0. A frame the reader scrolled while its
+// images came says where it is itself, and its load does not move it back.
 let pendingScroll = null;
 
 async function loadView() {
   const frame = $('frame');
   let scroll = 0;
   try { scroll = frame.contentWindow.scrollY; } catch {}
-  if (pendingScroll !== null) scroll = pendingScroll;
+  if (pendingScroll !== null && scroll === 0) scroll = pendingScroll;
   const data = await (await fetch('/api/view?edition=' + encodeURIComponent(edition))).json();
   current = data;
   if (!edition && data.id) { edition = data.id; $('edition').value = edition; }
@@ -158,7 +159,7 @@ async function loadView() {
   document.querySelector('[data-view="lints"]').textContent = data.ok && data.problems.length ? 'Lints (' + data.problems.length + ')' : 'Lints';
   if (data.ok) {
     pendingScroll = scroll;
-    frame.onload = () => { pendingScroll = null; try { frame.contentWindow.scrollTo(0, scroll); } catch {} };
+    frame.onload = () => { pendingScroll = null; try { if (frame.contentWindow.scrollY === 0) frame.contentWindow.scrollTo(0, scroll); } catch {} };
     frame.srcdoc = view === 'dark' ? forceDark(data.frameHtml) : data.frameHtml;
   }
   document.body.dataset.version = String(data.version);
