@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import { type FileStamp, sameStamp, stampOf } from '../util/fileStamp.js';
 import type { BaseStory, Update } from './Story.js';
 
 /** What one content file parsed to, and the problems found in it alone. */
@@ -13,24 +14,15 @@ export interface ParsedContent {
 }
 
 interface Entry extends ParsedContent {
-  stamp: Stamp;
+  stamp: FileStamp;
   context: string;
-}
-
-/** What says a file is as it was: compared field by field, thousands of times a save. */
-interface Stamp {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
 }
 
 /**
  * Parsed content files kept between loads of one content root (the preview
  * keeps one for as long as it runs), so a save re-parses only the files that
- * changed. A file is reused while its size, modification and change times
- * and inode are the same (nanosecond times on the file systems we run on;
- * an editor's save by rename gives a new inode) and the parse context (the
+ * changed. A file is reused while its stamp (`util/fileStamp.ts`: size,
+ * times and inode; an editor's save by rename gives a new inode) and the parse context (the
  * time zone, and the base story's date for updates) is the same. Checks that
  * span files (duplicate ids, the story's size) are not cached: they run over
  * the cached results on every load.
@@ -42,14 +34,7 @@ export class ContentCache {
   lookup(filePath: string, stats: Stats, context: string): ParsedContent | undefined {
     const entry = this.#entries.get(filePath);
     if (!entry || entry.context !== context) return undefined;
-    const { stamp } = entry;
-    if (
-      stamp.size !== stats.size ||
-      stamp.mtimeMs !== stats.mtimeMs ||
-      stamp.ctimeMs !== stats.ctimeMs ||
-      stamp.ino !== stats.ino
-    )
-      return undefined;
+    if (!sameStamp(entry.stamp, stats)) return undefined;
     // "In the future" depends on the clock, which moves on: such a file is parsed again.
     if (entry.messages.some((m) => m.ruleId === 'future-date')) return undefined;
     return entry;
@@ -77,8 +62,4 @@ export class ContentCache {
     for (const filePath of this.#entries.keys())
       if (!kept.has(filePath)) this.#entries.delete(filePath);
   }
-}
-
-function stampOf(stats: Stats): Stamp {
-  return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
 }

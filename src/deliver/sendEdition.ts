@@ -160,8 +160,9 @@ export async function sendEdition(options: SendOptions): Promise<SendReport> {
     const { total } = queue;
 
     // Refuses a journal written under another secret before anything is
-    // recorded; `--dry-run` makes the same check through the same call.
-    Journal.peek(journalFile, key);
+    // recorded (`--dry-run` refuses it through `peek`), keeping nothing:
+    // `open` reads the outcomes once the record says the send has begun.
+    Journal.checkKey(journalFile, key);
     await recordDeliveryStart(root, edition, shard, startedAt, key);
     // Sized for the list at once: doubling on the way would hold the table
     // twice over (51 MB instead of 34 at a million).

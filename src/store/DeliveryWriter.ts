@@ -122,14 +122,14 @@ export class DeliveryWriter {
       select (select count(*) from marked) as marked, (select count(*) from settled) as settled`.execute(
       this.#store.db,
     );
-    this.#expect(BigInt(rows[0]?.marked ?? 0), sending.length);
-    this.#expect(BigInt(rows[0]?.settled ?? 0), settles.length);
+    this.#expect(Number(rows[0]?.marked ?? 0), sending.length);
+    this.#expect(Number(rows[0]?.settled ?? 0), settles.length);
   }
 
-  #expect(affected: bigint | undefined, wanted: number): void {
-    if (Number(affected ?? 0n) !== wanted) {
+  #expect(affected: number, wanted: number): void {
+    if (affected !== wanted) {
       throw new LostClaimError(
-        `${wanted - Number(affected ?? 0n)} of this process's recipients were taken over by another send process (this one was thought stopped); stopping so nobody is mailed twice`,
+        `${wanted - affected} of this process's recipients were taken over by another send process (this one was thought stopped); stopping so nobody is mailed twice`,
       );
     }
   }
