@@ -221,7 +221,7 @@ function capacityFor(size: number): number {
 function bucket(key: Uint32Array, capacity: number): number {
   let h = Math.imul((key[0] ?? 0) ^ 0x9e3779b9, 0x85ebca6b);
   for (let w = 1; w < key.length; w++) h = Math.imul(h ^ (key[w] ?? 0), 0xc2b2ae35);
-  return Math.floor(((h ^ (h >>> 16)) >>> 0) * capacity / 0x1_0000_0000);
+  return Math.floor((((h ^ (h >>> 16)) >>> 0) * capacity) / 0x1_0000_0000);
 }
 
 function fromBase64url(key: string): Uint8Array {
