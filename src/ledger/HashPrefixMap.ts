@@ -30,9 +30,9 @@ const maxLoad = 0.75;
  * A set of address hashes, or a map from them to a 32-bit value, held as
  * fixed-width prefixes in typed arrays: an open-addressing table with linear
  * probing that doubles when three quarters full. 17 bytes a slot with values
- * (13 without), so a million keys take about 36 MB (2^21 slots), where a
- * `Map` of the 22-character strings takes about 90 MB and a heap object per
- * key for the collector to walk.
+ * (13 without); sized for a million keys up front, it has 1,333,334 slots
+ * and takes about 23 MB, where a `Map` of the 22-character strings takes
+ * about 90 MB and a heap object per key for the collector to walk.
  *
  * A key is known only by its first 96 bits (by default), so two different
  * hashes that share them are one key: a lookup can say yes for a hash never
@@ -80,7 +80,7 @@ export class HashPrefixMap {
     return this.#size;
   }
 
-  /** Slots in the table: it doubles when three quarters are used. */
+  /** Slots in the table: it doubles when more than three quarters are used. */
   get capacity(): number {
     return this.#used.length;
   }
@@ -149,8 +149,8 @@ export class HashPrefixMap {
 
   #slotOf(probe: Uint32Array, keys: Uint32Array, used: Uint8Array): number {
     const words = this.#words;
-    const mask = used.length - 1;
-    let slot = bucket(probe, mask);
+    const capacity = used.length;
+    let slot = bucket(probe, capacity);
     for (;;) {
       if (!used[slot]) return -slot - 1;
       let same = true;
@@ -161,7 +161,7 @@ export class HashPrefixMap {
         }
       }
       if (same) return slot;
-      slot = (slot + 1) & mask;
+      slot = slot + 1 === capacity ? 0 : slot + 1;
     }
   }
 
@@ -199,21 +199,29 @@ export class HashPrefixMap {
   }
 }
 
-/** The smallest power of two, at least the initial capacity, that holds `size` keys without doubling. */
+/**
+ * The fewest slots, at least the initial capacity, that hold `size` keys
+ * without growing: not rounded up to a power of two (which at a million keys
+ * would be 2^21 slots, 36 MB, where 1,333,334 slots take 23 MB), since
+ * `bucket` maps a key onto any number of slots.
+ */
 function capacityFor(size: number): number {
   if (!Number.isSafeInteger(size) || size < 0) {
     throw new RangeError(`Unexpected expected size ${size}, expected a whole number ≥ 0`);
   }
-  let capacity = initialCapacity;
-  while (size > capacity * maxLoad) capacity *= 2;
-  return capacity;
+  return Math.max(initialCapacity, Math.ceil(size / maxLoad));
 }
 
-/** A slot for a key; mixed, so that keys narrowed in tests still spread. */
-function bucket(key: Uint32Array, mask: number): number {
+/**
+ * A slot in `[0, capacity)` for a key: the key's words mixed into 32 bits (so
+ * that keys narrowed in tests still spread), then scaled onto the table by
+ * multiplying (Lemire's fast range reduction), which needs no power of two.
+ * The product stays under 2^53 for any table that fits in memory, so it is exact.
+ */
+function bucket(key: Uint32Array, capacity: number): number {
   let h = Math.imul((key[0] ?? 0) ^ 0x9e3779b9, 0x85ebca6b);
   for (let w = 1; w < key.length; w++) h = Math.imul(h ^ (key[w] ?? 0), 0xc2b2ae35);
-  return ((h ^ (h >>> 16)) >>> 0) & mask;
+  return Math.floor((((h ^ (h >>> 16)) >>> 0) * capacity) / 0x1_0000_0000);
 }
 
 function fromBase64url(key: string): Uint8Array {

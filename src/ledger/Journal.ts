@@ -48,7 +48,7 @@ export interface JournalBegin {
  * Read line by line, a chunk at a time, and held as each recipient's latest
  * status and attempt in a compact table (`JournalOutcomes`), never as the
  * file's text or its parsed lines: a journal of any size resumes, in about
- * 17 bytes of memory a recipient.
+ * 23 bytes of memory a recipient.
  */
 export class Journal {
   readonly #fd: number;
@@ -141,7 +141,7 @@ export class Journal {
    * Throws an `OtherSecretError`, as `peek` and `open` do, when the journal
    * was written under another secret; keeps nothing of what it reads. What
    * a send checks before it records anything, without building the table
-   * of outcomes `open` builds right after (at a million, 34 MB held twice).
+   * of outcomes `open` builds right after (at a million, 23 MB held twice).
    */
   static checkKey(filePath: string, key: string, options: ReadLinesOptions = {}): void {
     readJournal(filePath, key, options, true, undefined, false);
@@ -216,7 +216,7 @@ export class Journal {
   }
 
   /**
-   * Let the outcome table (34 MB at a million recipients) go before the
+   * Let the outcome table (23 MB at a million recipients) go before the
    * journal is compacted, so compaction can reuse that memory; the journal
    * is closed, and reading an outcome afterwards throws.
    */

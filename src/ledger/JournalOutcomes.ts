@@ -27,7 +27,7 @@ const maxAttempt = 2 ** 27;
 
 /**
  * The latest status and attempt per address hash in a journal, and which of
- * those hashes the list of this run holds: about 17 bytes a recipient
+ * those hashes the list of this run holds: about 23 bytes a recipient
  * (`HashPrefixMap`), instead of a parsed entry each. Whether a recipient is
  * done is decided on its first 96 bits; see `HashPrefixMap` for the chance
  * that a recipient is taken for another (1.3 × 10^-17 at a million).

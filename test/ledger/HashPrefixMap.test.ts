@@ -82,16 +82,38 @@ describe('the hash prefix map', () => {
       sized.set(hashOf(i), i);
       grown.set(hashOf(i), i);
     }
-    // The smallest power of two holding 100,000 keys three quarters full.
-    expect(first).toBe(262_144);
+    // Just enough slots for 100,000 keys three quarters full (no power of two).
+    expect(first).toBe(133_334);
     expect(sized.capacity).toBe(first);
-    expect(grown.capacity).toBe(first);
+    // Grown from 1,024 slots by doubling: twice the slots, and a doubling
+    // held the old table beside the new one.
+    expect(grown.capacity).toBe(262_144);
     expect(sized.get(hashOf(99_999))).toBe(99_999);
     // More than expected still fits: the table doubles as before.
     for (let i = count; i < 2 * count; i++) sized.set(hashOf(i), i);
     expect(sized.capacity).toBe(2 * first);
     expect(sized.size).toBe(2 * count);
+    expect(new HashPrefixMap({ expectedSize: 10 }).capacity).toBe(1024);
     expect(() => new HashPrefixMap({ expectedSize: -1 })).toThrow(RangeError);
     expect(() => new HashPrefixMap({ expectedSize: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+  });
+
+  it('filled to three quarters of a table of any size, finds every key and no other, wrapping past the last slot', () => {
+    // Full tables of sizes that are no power of two: a run of taken slots
+    // that reaches the end of one goes on at slot 0, or its keys are lost.
+    for (const count of [750, 1_001, 7_919, 30_000]) {
+      const map = new HashPrefixMap({ values: true, expectedSize: count });
+      const capacity = map.capacity;
+      for (let i = 0; i < count; i++) map.set(hashOf(i), i);
+      expect(map.capacity).toBe(capacity);
+      expect(map.size).toBe(count);
+      let found = 0;
+      for (let i = 0; i < count; i++) if (map.get(hashOf(i)) === i) found++;
+      expect(found).toBe(count);
+      let strangers = 0;
+      for (let i = count; i < 2 * count; i++) if (map.has(hashOf(i))) strangers++;
+      expect(strangers).toBe(0);
+      expect([...map.values()].length).toBe(count);
+    }
   });
 });
