@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { publishableType } from '../content/publishableFile.js';
@@ -187,8 +187,19 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (resolved.status !== 'inside' || !publishableType(model.root, resolved.relative))
       return send(response, 404, 'text/plain', 'not found');
     try {
+      // Each save reloads the frame, and with it every image: the browser
+      // keeps them and asks whether they changed (no-cache), and an unchanged
+      // file is answered 304 from its stamp without being read.
+      const stats = await stat(resolved.realPath);
+      const etag = `"${stats.size.toString(36)}-${stats.mtimeMs.toString(36)}"`;
+      const headers = { 'content-type': type, 'cache-control': 'no-cache', etag };
+      if (request.headers['if-none-match'] === etag) {
+        response.writeHead(304, headers);
+        response.end();
+        return;
+      }
       const body = await readFile(resolved.realPath);
-      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       send(response, 404, 'text/plain', 'not found');

@@ -124,6 +124,38 @@ describe('preview edition list', () => {
   });
 });
 
+describe('preview images', () => {
+  it('lets the browser keep an image between saves: 304 while the file is unchanged, the new bytes once it changes', async () => {
+    const { root, server } = await startPreview();
+    try {
+      const url = `${server.url}site/images/geneva-ii-talks.png`;
+      const first = await fetch(url);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('no-cache');
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"[0-9a-z.]+-[0-9a-z.]+"$/);
+      const original = Buffer.from(await first.arrayBuffer());
+      expect(original.equals(await readFile(path.join(root, 'images/geneva-ii-talks.png')))).toBe(
+        true,
+      );
+
+      const again = await fetch(url, { headers: { 'if-none-match': etag ?? '' } });
+      expect(again.status).toBe(304);
+      expect((await again.arrayBuffer()).byteLength).toBe(0);
+
+      // A changed file (here longer) is a new tag: the stale one gets the new bytes.
+      const changed = Buffer.concat([original, Buffer.from('more')]);
+      await writeFile(path.join(root, 'images/geneva-ii-talks.png'), changed);
+      const after = await fetch(url, { headers: { 'if-none-match': etag ?? '' } });
+      expect(after.status).toBe(200);
+      expect(after.headers.get('etag')).not.toBe(etag);
+      expect(Buffer.from(await after.arrayBuffer()).equals(changed)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('preview server safety', () => {
   it('answers only files inside the content root, and only media files', async () => {
     const { server } = await startPreview();
