@@ -3,17 +3,17 @@ import { fixture, storyMd, updateMd } from '../helpers/fixture.js';
 import { problemsOf } from '../helpers/problems.js';
 
 describe('the size of a whole story', () => {
-  it('refuses the update past 2,000, on that update', async () => {
+  it('refuses the update past 10,000, on that update', async () => {
     const files: Record<string, string> = { 'story.md': storyMd };
-    for (let i = 0; i < 2001; i++) {
-      files[`updates/2014-02-10-u${String(i).padStart(4, '0')}.md`] = updateMd(
+    for (let i = 0; i < 10_001; i++) {
+      files[`updates/2014-02-10-u${String(i).padStart(5, '0')}.md`] = updateMd(
         'date: 2014-02-10',
         'Talks.\n',
       );
     }
     const root = await fixture(files);
     expect(await problemsOf(root)).toEqual([
-      'updates/2014-02-10-u2000.md:1:1: Unexpected update number 2001, expected at most 2000 updates in a story; start a new story (a new content root) for the next chapter [story-size]',
+      'updates/2014-02-10-u10000.md:1:1: Unexpected update number 10001, expected at most 10000 updates in a story; start a new story (a new content root) for the next chapter [story-size]',
     ]);
   });
 
