@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { SubscriberStatus } from './Database.js';
 import { LostClaimError } from './DeliveryWriter.js';
 import { attributesFromJson } from './rowMapping.js';
@@ -33,6 +33,17 @@ export interface ClaimDeliveriesOptions {
   now: Date;
 }
 
+/** A row the claim statement returns. */
+interface ClaimRow {
+  id: number;
+  attempt: number;
+  in_doubt: number;
+  address: string | null;
+  name: string | null;
+  attributes: string | null;
+  status: SubscriberStatus | null;
+}
+
 /**
  * Take up to `limit` rows nobody holds, in id order after `after`, marking
  * them `claimed` by `worker`. `FOR UPDATE SKIP LOCKED` passes over rows
@@ -58,15 +69,32 @@ export async function claimDeliveries(
       throw new LostClaimError(
         'this send process was found stopped by another one (its connection to PostgreSQL was lost) and its recipients were taken over; stopping so nobody is mailed twice',
       );
-    return sql<{
-      id: number;
-      attempt: number;
-      in_doubt: number;
-      address: string | null;
-      name: string | null;
-      attributes: string | null;
-      status: SubscriberStatus | null;
-    }>`
+    return claimStatement(options).execute(trx);
+  });
+  return rows.map((row) => ({
+    id: Number(row.id),
+    attempt: Number(row.attempt),
+    inDoubt: Number(row.in_doubt) === 1,
+    subscriber:
+      row.address === null || row.status === null
+        ? undefined
+        : {
+            address: row.address,
+            name: row.name ?? undefined,
+            attributes: attributesFromJson(row.attributes ?? '{}'),
+            status: row.status,
+          },
+  }));
+}
+
+/**
+ * The claim as one statement: pick up to `limit` open rows after `after` in
+ * id order, mark them `claimed`, and join whom each is for. Its plan must
+ * walk an index in id order and stop at `limit` (`beginEditionSend` gives
+ * the planner the statistics for that); exported so a test can read it.
+ */
+export function claimStatement(options: ClaimDeliveriesOptions): RawBuilder<ClaimRow> {
+  return sql<ClaimRow>`
     with picked as (
       select id from deliveries
       where edition = ${options.edition} and id > ${options.after}
@@ -84,20 +112,5 @@ export async function claimDeliveries(
     select claimed.id, claimed.attempt, claimed.in_doubt,
            s.address, s.name, s.attributes, s.status
     from claimed left join subscribers s on s.id = claimed.subscriber_id
-    order by claimed.id`.execute(trx);
-  });
-  return rows.map((row) => ({
-    id: Number(row.id),
-    attempt: Number(row.attempt),
-    inDoubt: Number(row.in_doubt) === 1,
-    subscriber:
-      row.address === null || row.status === null
-        ? undefined
-        : {
-            address: row.address,
-            name: row.name ?? undefined,
-            attributes: attributesFromJson(row.attributes ?? '{}'),
-            status: row.status,
-          },
-  }));
+    order by claimed.id`;
 }
