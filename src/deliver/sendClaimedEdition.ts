@@ -14,6 +14,7 @@ import { deliveryCounts } from '../store/deliveryCounts.js';
 import { recoverStoppedWorkers, type StoppedWorker } from '../store/recoverStoppedWorkers.js';
 import type { Store } from '../store/Store.js';
 import { registerSendWorker } from '../store/sendWorker.js';
+import { withEditionRecordLock } from '../store/withEditionRecordLock.js';
 import { assertWritableInsideRoot } from '../util/assertWritableInsideRoot.js';
 import type { ListedSubscriber } from './recipientQueue.js';
 import type { SendProgress, SendReport } from './sendEdition.js';
@@ -225,23 +226,32 @@ export async function sendClaimedEdition(options: ClaimedSendOptions): Promise<S
     report();
 
     await worker.finish(stopped ? 'stopped' : 'finished', options.now());
-    const after = await deliveryCounts(store, edition.id);
-    // Rows other processes hold now: theirs to finish, not this run's to report as left.
-    const inOtherHands = after.claimed + after.sending + after.retrying;
-    const counts = {
-      sent: after.sent,
-      failed: after.failed,
-      suppressed: after.suppressed,
-      deferred: after.pending + after.deferred,
-    };
-    const complete = !stopped && counts.deferred === 0 && inOtherHands === 0;
-    await recordDeliveryEnd(
-      root,
+    // Read the counts and write the record under one lock, so a process that
+    // read earlier never writes over a later, fuller record.
+    const { counts, inOtherHands, complete } = await withEditionRecordLock(
+      store,
       edition.id,
-      undefined,
-      options.now(),
-      { ...counts, deferred: counts.deferred + inOtherHands },
-      complete,
+      async () => {
+        const after = await deliveryCounts(store, edition.id);
+        // Rows other processes hold now: theirs to finish, not this run's to report as left.
+        const inOtherHands = after.claimed + after.sending + after.retrying;
+        const counts = {
+          sent: after.sent,
+          failed: after.failed,
+          suppressed: after.suppressed,
+          deferred: after.pending + after.deferred,
+        };
+        const complete = !stopped && counts.deferred === 0 && inOtherHands === 0;
+        await recordDeliveryEnd(
+          root,
+          edition.id,
+          undefined,
+          options.now(),
+          { ...counts, deferred: counts.deferred + inOtherHands },
+          complete,
+        );
+        return { counts, inOtherHands, complete };
+      },
     );
     return {
       editionId: edition.id,

@@ -8,4 +8,9 @@ export const advisoryLockSpaces = {
   editionRows: 0x53_4c_01,
   /** Held by a send process for as long as it runs (the id: its `send_workers.id`): free means gone. */
   sendWorker: 0x53_4c_02,
+  /**
+   * Held while a finishing send process reads an edition's counts and writes
+   * its record to `archive/` (the id: `hashtext(edition)`).
+   */
+  editionRecord: 0x53_4c_03,
 } as const;

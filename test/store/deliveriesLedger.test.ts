@@ -12,6 +12,7 @@ import { returnClaims } from '../../src/store/returnClaims.js';
 import type { Store } from '../../src/store/Store.js';
 import { registerSendWorker } from '../../src/store/sendWorker.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
+import { withEditionRecordLock } from '../../src/store/withEditionRecordLock.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 
 const postgres = findPostgresBin();
@@ -94,6 +95,43 @@ describe.skipIf('missing' in postgres)('the deliveries ledger, statement by stat
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it('lets one process at a time read the counts and write the record of an edition', async () => {
+    const [a, b] = await twoProcesses(0);
+    try {
+      const events: string[] = [];
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let firstIn = () => {};
+      const firstStarted = new Promise<void>((resolve) => {
+        firstIn = resolve;
+      });
+      const first = withEditionRecordLock(a, edition, async () => {
+        events.push('first in');
+        firstIn();
+        await held;
+        events.push('first out');
+      });
+      await firstStarted;
+      const second = withEditionRecordLock(b, edition, async () => {
+        events.push('second in');
+      });
+      // Another edition is not held up.
+      await withEditionRecordLock(b, 'another-edition', async () => {
+        events.push('other edition');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(events).toEqual(['first in', 'other edition']);
+      release();
+      await Promise.all([first, second]);
+      expect(events).toEqual(['first in', 'other edition', 'first out', 'second in']);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 
