@@ -37,7 +37,7 @@ export async function send(options: SendCommandOptions): Promise<number> {
   };
   // Rendered in a thread that has ended before anything is mailed, and the
   // modules that mail loaded only after it: the renderer's memory is never
-  // held during a send (docs/architecture.md, "Memory").
+  // held during a send (docs/benchmarks.md, "the floor").
   const chosen = await renderChosenEditionApart(options.root, io.now(), {
     otherwise: options.to ? 'newest' : 'none',
   });

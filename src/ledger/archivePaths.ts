@@ -19,6 +19,16 @@ export function editionRecordPath(root: string, editionId: string): string {
 }
 
 /**
+ * `editionRecordPath` for a folder name listed in `archive`, a folder that
+ * `archiveDir` gave (so already normalised): joined by hand, since
+ * path.join's normalising would change nothing, and a preview save builds
+ * thousands of these.
+ */
+export function recordPathIn(archive: string, editionId: string): string {
+  return `${archive}${path.sep}${editionId}${path.sep}edition.json`;
+}
+
+/**
  * `<i>-of-<n>`: the one spelling of a shard in file names. An unsplit send,
  * and `1/1`, have none, so they share journal and lock.
  */

@@ -1,8 +1,7 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { VFile } from 'vfile';
-import { archiveDir } from './archivePaths.js';
+import { archiveDir, recordPathIn } from './archivePaths.js';
 import { currentRecordForm } from './currentRecordForm.js';
 import type { EditionRecord, ShardStatus } from './EditionRecord.js';
 import { editionRecordSchema } from './editionRecordSchema.js';
@@ -72,10 +71,7 @@ export async function readLedger(
   const { cache } = options;
   const archive = archiveDir(root);
   for (const id of names.sort()) {
-    // editionRecordPath's path, joined by hand: `archive` is normalised and a
-    // folder name has no separator, so path.join's normalising (thousands a
-    // save) would change nothing.
-    const recordPath = `${archive}${path.sep}${id}${path.sep}edition.json`;
+    const recordPath = recordPathIn(archive, id);
     // Looked up without awaiting: a save finds thousands of records unchanged.
     const stats = cache && recordStats(recordPath);
     const kept = stats && cache.records.lookup(recordPath, stats);

@@ -5,8 +5,6 @@ import { parseDatabaseUrl, type StoreTarget } from '../store/databaseUrl.js';
 import type { Store } from '../store/Store.js';
 import { storeFlag } from './storeFlag.js';
 
-export { storeFlag };
-
 /** Who a send goes to, CSV or store, with what the store adds to a send. */
 export interface OpenRecipients {
   /** For the preflight and messages; the store's is described, never a password. */

@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/Store.js';
 import { setStatus } from '../../src/store/setStatus.js';
 import { subscriberEvents } from '../../src/store/subscriberEvents.js';
 import { upsertSubscriber } from '../../src/store/upsertSubscriber.js';
-import { storeFlag } from '../../src/usecases/openRecipients.js';
+import { storeFlag } from '../../src/usecases/storeFlag.js';
 import { captureIo } from '../helpers/captureIo.js';
 import { findPostgresBin, usePostgresDatabases } from '../helpers/postgresCluster.js';
 import { dryRunCount, secret, sendFixture, sendInProcess } from '../helpers/sendFixture.js';
